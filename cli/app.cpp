@@ -1,0 +1,198 @@
+// The command line: global options, the command table, the context and the
+// entry point that turns errors into exit codes.
+#include "cli/app.hpp"
+
+#include <fmt/format.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <iostream>
+
+#include "core/config.hpp"
+#include "core/i18n.hpp"
+#include "core/util/text.hpp"
+
+namespace setevoe::cli {
+
+using core::tr;
+using core::trf;
+namespace util = setevoe::util;
+
+const std::vector<Command>& commands() {
+  static const std::vector<Command> table = {
+      {"init", "create this node's database and keys", setup_init},
+      {"member", "the registry of the network's organisations and people", setup_member},
+      {"direction", "the priority directions of the network (regulation 2.3)", setup_direction},
+      {"status", "this node: name, role, key fingerprint, counts, unsent changes", setup_status},
+      {"db", "check the database or make a consistent backup of it", setup_db},
+  };
+  return table;
+}
+
+// ---- Context
+
+Format Context::format(Format fallback) const {
+  if (!format_flag) return fallback;
+  if (*format_flag == "json") return Format::json;
+  if (*format_flag == "csv") return Format::csv;
+  return Format::table;
+}
+
+std::string Context::db_path() const { return core::resolve_db_path(db_flag); }
+
+core::Db& Context::db() {
+  if (!m_db) m_db = std::make_unique<core::Db>(core::Db::open(db_path(), core::OpenMode::existing));
+  return *m_db;
+}
+
+core::NodeInfo Context::self() { return core::self_node(db()); }
+
+void Context::say(const std::string& line) {
+  if (!quiet) m_out << line << '\n';
+}
+
+bool Context::confirm(const std::string& question) {
+  if (yes) return true;
+  if (!isatty(STDIN_FILENO))
+    throw core::Error(core::ErrorKind::usage,
+                      trf("{} To confirm without a terminal (cron, scripts), add --yes.", question));
+  m_err << question << " [" << tr("y/N") << "] " << std::flush;
+  std::string answer;
+  if (!std::getline(std::cin, answer)) return false;
+  auto a = util::fold(util::trim(answer));
+  return a == "y" || a == "yes" || a == util::fold("д") || a == util::fold("да");
+}
+
+bool Context::stdout_is_terminal() const { return isatty(STDOUT_FILENO); }
+
+std::size_t Context::terminal_width() const {
+  if (const char* c = std::getenv("COLUMNS"); c && *c) {
+    long n = std::strtol(c, nullptr, 10);
+    if (n > 20) return static_cast<std::size_t>(n);
+  }
+  if (!stdout_is_terminal()) return 0;
+  winsize ws{};
+  if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 20) return ws.ws_col;
+  return 80;
+}
+
+bool Context::colour() const {
+  const char* no_colour = std::getenv("NO_COLOR");
+  return stdout_is_terminal() && !(no_colour && *no_colour);
+}
+
+// ---- The command tree
+
+std::unique_ptr<CLI::App> make_app(Context& ctx, std::function<void()>& action) {
+  auto app = std::make_unique<CLI::App>(
+      tr("setevoe: the network of schools of a municipal district, kept offline in one SQLite file and "
+         "exchanged as bundles."),
+      "setevoe");
+  app->set_version_flag("--version", std::string("setevoe ") + SETEVOE_VERSION);
+  app->add_option("--db", ctx.db_flag, tr("the database file (else SETEVOE_DB, the config file, ~/.local/share)"))
+      ->type_name("PATH");
+  app->add_option("--format", ctx.format_flag, tr("output: table for people, json or csv for scripts"))
+      ->check(CLI::IsMember({"table", "json", "csv"}))
+      ->type_name("FORMAT");
+  app->add_flag("-q,--quiet", ctx.quiet, tr("print nothing but errors and requested data"));
+  app->add_flag("-y,--yes", ctx.yes, tr("answer yes to confirmations (for cron and scripts)"));
+  app->require_subcommand(1);
+  app->fallthrough();
+  app->footer(tr("Exit codes: 0 success, 64 usage, 65 bad data, 66 no such file or record, 70 internal error,\n"
+                 "73 cannot create, 74 input/output error, 75 database busy, 77 not permitted.\n"
+                 "See setevoe(1) and setevoe-COMMAND(1)."));
+  for (const auto& c : commands()) c.setup(*app, ctx, action);
+  setup_complete(*app, ctx, action);
+  return app;
+}
+
+namespace {
+
+// The word the user typed where a command was expected and that names none,
+// with the closest command names; nothing when the command line is fine.
+std::optional<std::string> unknown_command_hint(CLI::App& app, int argc, char** argv) {
+  CLI::App* current = &app;
+  for (int i = 1; i < argc; ++i) {
+    std::string word = argv[i];
+    if (word == "--") return std::nullopt;
+    if (word.rfind("-", 0) == 0) {
+      if (word.find('=') != std::string::npos) continue;
+      for (CLI::App* a = current; a; a = a->get_parent())
+        for (const auto* o : a->get_options())
+          if (o->check_name(word) && o->get_items_expected_min() > 0) {
+            ++i;
+            goto next;
+          }
+      continue;
+    }
+    {
+      auto subs = current->get_subcommands([](CLI::App*) { return true; });
+      if (subs.empty()) return std::nullopt;
+      CLI::App* found = nullptr;
+      for (auto* s : subs)
+        if (s->check_name(word)) found = s;
+      if (found) {
+        current = found;
+        continue;
+      }
+      std::vector<std::string> close;
+      for (auto* s : subs) {
+        if (s->get_group().empty()) continue;  // hidden
+        auto name = s->get_name();
+        if (util::edit_distance(word, name) <= 2 || name.rfind(word, 0) == 0) close.push_back(name);
+      }
+      std::string parent = current == &app ? "setevoe" : "setevoe " + current->get_name();
+      if (close.empty())
+        return trf("unknown command «{}». See '{} --help' for the commands.", word, parent);
+      std::string list;
+      for (const auto& c : close) list += (list.empty() ? "«" : ", «") + c + "»";
+      return trf("unknown command «{}». Did you mean {}?", word, list);
+    }
+  next:;
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+int run(int argc, char** argv, std::ostream& out, std::ostream& err) {
+  core::init_messages();
+  Context ctx(out, err);
+  std::function<void()> action;
+  std::unique_ptr<CLI::App> app;
+  try {
+    app = make_app(ctx, action);
+    if (auto hint = unknown_command_hint(*app, argc, argv)) {
+      err << "setevoe: " << *hint << '\n';
+      return 64;
+    }
+    app->parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    if (e.get_exit_code() == 0) return app->exit(e, out, err);
+    err << "setevoe: " << e.what() << '\n' << tr("Run 'setevoe --help' or 'setevoe COMMAND --help' for the usage.") << '\n';
+    return 64;
+  } catch (const core::Error& e) {
+    err << "setevoe: " << e.what() << '\n';
+    return core::exit_code(e.kind());
+  }
+  if (!action) {
+    err << "setevoe: " << tr("no command given. See 'setevoe --help'.") << '\n';
+    return 64;
+  }
+  try {
+    action();
+    out.flush();
+    return 0;
+  } catch (const core::Error& e) {
+    out.flush();
+    err << "setevoe: " << e.what() << '\n';
+    return core::exit_code(e.kind());
+  } catch (const std::exception& e) {
+    out.flush();
+    err << "setevoe: " << trf("internal error: {}. Please report it with the command you ran.", e.what()) << '\n';
+    return 70;
+  }
+}
+
+}  // namespace setevoe::cli

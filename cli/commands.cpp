@@ -1,0 +1,175 @@
+// The hidden command "__complete" that feeds the shell completions
+// (completions/) and the tests: the binary itself says which commands,
+// options and values there are, so completions cannot drift from the code.
+//
+//   setevoe __complete --commands        every command path, one per line
+//   setevoe __complete -- WORD... CUR    candidates for CUR after WORD...,
+//                                        one per line: "value<TAB>description";
+//                                        "__files__" asks the shell for file names
+#include <fmt/format.h>
+
+#include <iostream>
+
+#include "cli/app.hpp"
+#include "core/i18n.hpp"
+#include "core/member.hpp"
+#include "core/util/text.hpp"
+
+namespace setevoe::cli {
+namespace {
+
+using core::tr;
+
+void list_paths(CLI::App& app, const std::string& prefix, std::ostream& out) {
+  for (auto* sub : app.get_subcommands([](CLI::App*) { return true; })) {
+    if (sub->get_group().empty()) continue;
+    auto path = prefix.empty() ? sub->get_name() : prefix + " " + sub->get_name();
+    out << path << '\n';
+    list_paths(*sub, path, out);
+  }
+}
+
+const CLI::Option* find_option(CLI::App* app, const std::string& word) {
+  for (CLI::App* a = app; a; a = a->get_parent())
+    for (const auto* o : a->get_options())
+      if (!o->get_lnames().empty() || !o->get_snames().empty())
+        if (o->check_name(word)) return o;
+  return nullptr;
+}
+
+struct Candidates {
+  std::string current;
+  std::ostream& out;
+  void add(const std::string& value, const std::string& description = {}) {
+    if (value.rfind(current, 0) != 0) return;
+    out << value;
+    if (!description.empty()) {
+      auto d = description;
+      for (auto& c : d)
+        if (c == '\t' || c == '\n') c = ' ';
+      out << '\t' << d;
+    }
+    out << '\n';
+  }
+};
+
+void values_for(const std::string& type, Context& ctx, Candidates& c) {
+  auto terms = [&](const std::vector<core::Term>& list) {
+    for (const auto& t : list) c.add(t.code, tr(t.label));
+  };
+  if (type == "KIND") {
+    terms(core::org_kinds());
+    c.add("org", tr("organisation"));
+    c.add("person", tr("person"));
+  } else if (type == "STATUS") {
+    terms(core::member_statuses());
+  } else if (type == "ROLE") {
+    terms(core::group_roles());
+  } else if (type == "FORMAT") {
+    for (const char* f : {"table", "json", "csv"}) c.add(f);
+  } else if (type == "FILE" || type == "PATH") {
+    c.out << "__files__\n";
+  } else if (type == "ZONE") {
+    c.add("Europe/Moscow");
+  } else if (type == "DIRECTION" || type == "ORG" || type == "GROUP" || type == "PERSON" || type == "MEMBER") {
+    // Ids come from the database; completion must never fail loudly.
+    try {
+      auto& db = ctx.db();
+      if (type == "DIRECTION") {
+        for (const auto& d : core::list_directions(db)) c.add(d.code, d.name);
+        return;
+      }
+      core::MemberFilter f;
+      if (type == "PERSON") f.kind = "person";
+      if (type == "ORG" || type == "GROUP") f.kind = "org";
+      for (const auto& m : core::list_members(db, f)) {
+        if (type == "GROUP" && !core::is_group_kind(m.kind)) continue;
+        c.add(m.id, m.name);
+      }
+    } catch (const std::exception&) {
+    }
+  }
+}
+
+void complete(Context& ctx, const std::vector<std::string>& words) {
+  std::function<void()> ignored;
+  auto app = make_app(ctx, ignored);
+  Candidates c{words.empty() ? std::string() : words.back(), ctx.out()};
+  CLI::App* current = app.get();
+  std::size_t positionals = 0;
+  const CLI::Option* pending = nullptr;  // an option waiting for its value
+  for (std::size_t i = 0; i + 1 < words.size(); ++i) {
+    const auto& w = words[i];
+    if (pending) {
+      if (pending->get_lnames() == std::vector<std::string>{"db"}) ctx.db_flag = w;
+      pending = nullptr;
+      continue;
+    }
+    if (w.rfind("-", 0) == 0) {
+      auto eq = w.find('=');
+      auto* o = find_option(current, w.substr(0, eq));
+      if (o && o->get_items_expected_min() > 0) {
+        if (eq == std::string::npos) pending = o;
+        else if (o->get_lnames() == std::vector<std::string>{"db"}) ctx.db_flag = w.substr(eq + 1);
+      }
+      continue;
+    }
+    CLI::App* next = nullptr;
+    for (auto* s : current->get_subcommands([](CLI::App*) { return true; }))
+      if (s->check_name(w)) next = s;
+    if (next) {
+      current = next;
+      positionals = 0;
+    } else {
+      ++positionals;
+    }
+  }
+  if (pending) {
+    values_for(pending->get_type_name(), ctx, c);
+    return;
+  }
+  if (c.current.rfind("-", 0) == 0) {
+    for (CLI::App* a = current; a; a = a->get_parent())
+      for (const auto* o : a->get_options()) {
+        for (const auto& l : o->get_lnames()) c.add("--" + l, o->get_description());
+      }
+    return;
+  }
+  for (auto* s : current->get_subcommands([](CLI::App*) { return true; }))
+    if (!s->get_group().empty()) c.add(s->get_name(), s->get_description());
+  std::size_t seen = 0;
+  for (const auto* o : current->get_options()) {
+    if (!o->get_lnames().empty() || !o->get_snames().empty() || o->get_positional() == false) continue;
+    if (seen++ == positionals) {
+      values_for(o->get_type_name(), ctx, c);
+      break;
+    }
+  }
+}
+
+}  // namespace
+
+void setup_complete(CLI::App& app, Context& ctx, std::function<void()>& action) {
+  auto words = std::make_shared<std::vector<std::string>>();
+  auto list = std::make_shared<bool>(false);
+  auto* cmd = app.add_subcommand("__complete", "");
+  cmd->group("");
+  cmd->add_flag("--commands", *list);
+  cmd->add_option("WORDS", *words)->allow_extra_args();
+  cmd->prefix_command();
+  cmd->callback([&ctx, &action, words, list, cmd] {
+    action = [&ctx, words, list, cmd] {
+      auto rest = cmd->remaining();
+      if (!rest.empty() && rest.front() == "--commands") {
+        std::function<void()> ignored;
+        auto tree = make_app(ctx, ignored);
+        list_paths(*tree, "", ctx.out());
+        return;
+      }
+      if (!rest.empty() && rest.front() == "--") rest.erase(rest.begin());
+      complete(ctx, rest);
+    };
+  });
+}
+
+}  // namespace setevoe::cli

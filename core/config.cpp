@@ -1,0 +1,82 @@
+// The configuration file and the database's location.
+#include "core/config.hpp"
+
+#include <toml++/toml.h>
+
+#include <cstdlib>
+#include <filesystem>
+
+#include "core/error.hpp"
+#include "core/i18n.hpp"
+
+namespace setevoe::core {
+namespace fs = std::filesystem;
+
+namespace {
+std::string home_dir() {
+  const char* home = std::getenv("HOME");
+  return home && *home ? home : "/";
+}
+
+std::string xdg_dir(const char* variable, const char* fallback) {
+  const char* v = std::getenv(variable);
+  if (v && *v && fs::path(v).is_absolute()) return v;
+  return (fs::path(home_dir()) / fallback).string();
+}
+}  // namespace
+
+Config load_config() {
+  Config c;
+  const char* explicit_path = std::getenv("SETEVOE_CONFIG");
+  c.path = explicit_path && *explicit_path ? explicit_path
+                                           : (fs::path(xdg_dir("XDG_CONFIG_HOME", ".config")) / "setevoe" / "config.toml").string();
+  std::error_code ec;
+  if (!fs::exists(c.path, ec)) {
+    if (explicit_path && *explicit_path)
+      throw Error(ErrorKind::not_found, trf("the config file {} given by SETEVOE_CONFIG does not exist.", c.path));
+    return c;
+  }
+  c.found = true;
+  toml::table t;
+  try {
+    t = toml::parse_file(c.path);
+  } catch (const toml::parse_error& e) {
+    throw Error(ErrorKind::bad_data, trf("{}, line {}: {}. Fix the config file.", c.path, e.source().begin.line,
+                                         e.description()));
+  }
+  for (const auto& [key, value] : t) {
+    if (key.str() == "db") {
+      auto s = value.value<std::string>();
+      if (!s || s->empty())
+        throw Error(ErrorKind::bad_data, trf("{}: «db» must be the path of the database, in quotes.", c.path));
+      c.db = *s;
+    } else {
+      throw Error(ErrorKind::bad_data, trf("{}: unknown key «{}». Known keys: db.", c.path, key.str()));
+    }
+  }
+  return c;
+}
+
+std::string resolve_db_path(const std::optional<std::string>& flag, std::string* source) {
+  auto set = [&](const char* s) {
+    if (source) *source = s;
+  };
+  if (flag) {
+    if (flag->empty()) throw Error(ErrorKind::usage, tr("--db needs the path of a database file."));
+    set("--db");
+    return *flag;
+  }
+  if (const char* env = std::getenv("SETEVOE_DB"); env && *env) {
+    set("SETEVOE_DB");
+    return env;
+  }
+  auto config = load_config();
+  if (config.db) {
+    set("config");
+    return *config.db;
+  }
+  set("default");
+  return (fs::path(xdg_dir("XDG_DATA_HOME", ".local/share")) / "setevoe" / "setevoe.db").string();
+}
+
+}  // namespace setevoe::core

@@ -1,0 +1,27 @@
+// The configuration file (TOML) and where the database is. The config file is
+// $SETEVOE_CONFIG, else $XDG_CONFIG_HOME/setevoe/config.toml (by default
+// ~/.config/setevoe/config.toml); it is optional. Keys:
+//   db = "/var/lib/setevoe/school.db"   # the database, when --db and SETEVOE_DB are not given
+#pragma once
+
+#include <optional>
+#include <string>
+
+namespace setevoe::core {
+
+struct Config {
+  std::string path;               // the file read, or where it would be
+  bool found = false;             // the file exists and was read
+  std::optional<std::string> db;  // key "db"
+};
+
+// Reads the config file. Error: bad_data with the file, line and reason when
+// it is not valid TOML or a key has the wrong type or is unknown.
+Config load_config();
+
+// Where the database is: `flag` (--db), else SETEVOE_DB, else the config
+// file's "db", else $XDG_DATA_HOME/setevoe/setevoe.db (~/.local/share/...).
+// `source` receives which of them decided.
+std::string resolve_db_path(const std::optional<std::string>& flag, std::string* source = nullptr);
+
+}  // namespace setevoe::core

@@ -1,0 +1,36 @@
+// Message translation through gettext. Every message meant for people is
+// written in English in the source and wrapped in tr(); the catalogues in
+// po/ translate it. init_messages() picks the language from the locale.
+#pragma once
+
+#include <fmt/format.h>
+
+#include <string>
+
+namespace setevoe::core {
+
+// The text domain of setevoe's catalogues.
+inline constexpr const char* k_text_domain = "setevoe";
+
+// Translates a message id with the current catalogue; returns the id itself
+// when no translation is known.
+const char* tr(const char* msgid);
+
+// Translates then formats: trf("no record {}", id).
+template <typename... Args>
+std::string trf(const char* msgid, Args&&... args) {
+  return fmt::format(fmt::runtime(tr(msgid)), std::forward<Args>(args)...);
+}
+
+// Chooses the message language from LANGUAGE, LC_ALL, LC_MESSAGES and LANG
+// (the first that is set) and binds the catalogues found in, in order:
+// $SETEVOE_LOCALEDIR, <dir of the executable>/locale (a build tree),
+// <dir of the executable>/../share/locale, and the install prefix. Works even
+// when the chosen locale is not generated on the machine. Returns the
+// language chosen ("ru" or "en").
+std::string init_messages();
+
+// The language chosen by init_messages() ("en" before it is called).
+const std::string& message_language();
+
+}  // namespace setevoe::core

@@ -1,0 +1,132 @@
+// The node's status, integrity checks and backups.
+#include "core/maintenance.hpp"
+
+#include <fmt/format.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <filesystem>
+
+#include "core/i18n.hpp"
+#include "core/replica.hpp"
+
+namespace setevoe::core {
+namespace fs = std::filesystem;
+
+NodeStatus node_status(Db& db) {
+  NodeStatus s;
+  Transaction tx(db, Transaction::Kind::read);
+  s.node = self_node(db);
+  s.db_path = db.path();
+  s.key_path = key_path_for(db.path());
+  struct stat st {};
+  s.key_present = ::stat(s.key_path.c_str(), &st) == 0 && S_ISREG(st.st_mode);
+  s.schema_version = db.schema_version();
+  s.orgs = db.query_int(
+      "SELECT count(*) FROM org WHERE deleted = 0 AND kind NOT IN ('methodological-association', "
+      "'methodological-service', 'creative-group', 'expert-council')");
+  s.groups = db.query_int("SELECT count(*) FROM org WHERE deleted = 0") - s.orgs;
+  s.people = db.query_int("SELECT count(*) FROM person WHERE deleted = 0");
+  s.experts = db.query_int(
+      "SELECT count(DISTINCT e.person) FROM expertise e JOIN person p ON p.id = e.person AND p.deleted = 0 "
+      "WHERE e.deleted = 0");
+  s.directions = db.query_int("SELECT count(*) FROM direction WHERE deleted = 0");
+  s.changes = db.query_int("SELECT count(*) FROM change");
+  s.peers = db.query_int("SELECT count(DISTINCT peer) FROM ack");
+  // A change is sent once every peer has acknowledged it; with no peers yet,
+  // nothing has been sent.
+  s.unsent = db.query_int(
+      "SELECT count(*) FROM change c WHERE (SELECT count(DISTINCT peer) FROM ack) = 0 "
+      "OR EXISTS (SELECT 1 FROM (SELECT DISTINCT peer FROM ack) p WHERE coalesce((SELECT a.seq FROM ack a "
+      "WHERE a.peer = p.peer AND a.origin = c.origin), 0) < c.seq)");
+  Stmt seq(db, "SELECT last_seq FROM origin WHERE id = ?");
+  seq.bind(1, s.node.origin);
+  if (seq.step()) s.last_seq = seq.column_int(0);
+  return s;
+}
+
+std::vector<std::string> check_database(Db& db) {
+  std::vector<std::string> problems;
+  Transaction tx(db, Transaction::Kind::read);
+  Stmt integrity(db, "PRAGMA integrity_check");
+  while (integrity.step()) {
+    auto line = integrity.column_text(0);
+    if (line != "ok") problems.push_back("SQLite: " + line);
+  }
+  Stmt fk(db, "PRAGMA foreign_key_check");
+  while (fk.step()) problems.push_back(trf("table {} refers to a missing row (rowid {})", fk.column_text(0), fk.column_text(1)));
+  if (db.query_int("SELECT count(*) FROM node WHERE is_self = 1") != 1) problems.push_back(tr("the database has no node of its own"));
+  if (db.query_int("SELECT count(*) FROM origin o JOIN setting s ON s.key = 'self_origin' AND s.value = o.id") != 1)
+    problems.push_back(tr("this node's change stream is missing"));
+  auto own_gap = db.query_int(
+      "SELECT count(*) FROM change c JOIN origin o ON o.num = c.origin WHERE c.seq > o.last_seq");
+  if (own_gap) problems.push_back(trf("{} changes have sequence numbers above their stream's last one", own_gap));
+  for (const auto* t : replicated_tables()) {
+    auto orphans = db.query_int(fmt::format(
+        "SELECT count(*) FROM change c WHERE c.tbl = '{0}' AND NOT EXISTS (SELECT 1 FROM {0} r WHERE r.id = c.row_id)",
+        t->name));
+    if (orphans) problems.push_back(trf("{} change log entries name rows missing from table {}", orphans, t->name));
+    auto bad = db.query_int(fmt::format(
+        "SELECT count(*) FROM {} WHERE NOT json_valid(_v) OR json_extract(_v, '$.\"*\"') IS NULL", t->name));
+    if (bad) problems.push_back(trf("{} rows of table {} have no valid field versions", bad, t->name));
+  }
+  return problems;
+}
+
+void backup_database(Db& db, const std::string& dest, bool overwrite) {
+  std::error_code ec;
+  if (fs::exists(dest, ec) && !overwrite)
+    throw Error(ErrorKind::cannot_create, trf("{} exists already. Choose another name, or add --yes to replace it.", dest));
+  if (fs::equivalent(dest, db.path(), ec))
+    throw Error(ErrorKind::usage, tr("the backup cannot be the database itself; give another file name."));
+  auto parent = fs::path(dest).parent_path();
+  if (parent.empty()) parent = ".";
+  if (!fs::is_directory(parent, ec))
+    throw Error(ErrorKind::cannot_create, trf("cannot write {}: the folder {} does not exist.", dest, parent.string()));
+  if (::access(parent.c_str(), W_OK) != 0)
+    throw Error(ErrorKind::cannot_create, trf("cannot write {}: the folder {} is not writable.", dest, parent.string()));
+
+  auto tmp = dest + ".part-" + std::to_string(::getpid());
+  auto cleanup = [&] {
+    for (const auto& p : {tmp, tmp + "-journal", tmp + "-wal", tmp + "-shm"}) fs::remove(p, ec);
+  };
+  sqlite3* out = nullptr;
+  int rc = sqlite3_open_v2(tmp.c_str(), &out, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr);
+  if (rc != SQLITE_OK) {
+    sqlite3_close(out);
+    cleanup();
+    throw Error(ErrorKind::cannot_create, trf("cannot create {}: {}.", tmp, sqlite3_errstr(rc)));
+  }
+  sqlite3_backup* b = sqlite3_backup_init(out, "main", db.handle(), "main");
+  if (!b) {
+    std::string msg = sqlite3_errmsg(out);
+    sqlite3_close(out);
+    cleanup();
+    throw Error(ErrorKind::io, trf("cannot start the backup: {}.", msg));
+  }
+  // Copy in steps, so that writers elsewhere are not locked out for long; a
+  // write by another connection restarts the copy, which is what keeps it
+  // consistent.
+  do {
+    rc = sqlite3_backup_step(b, 256);
+    if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED) sqlite3_sleep(20);
+  } while (rc == SQLITE_OK || rc == SQLITE_BUSY || rc == SQLITE_LOCKED);
+  sqlite3_backup_finish(b);
+  if (rc == SQLITE_DONE) {
+    // The copy is a complete database of its own: leave it in rollback mode,
+    // one self-contained file.
+    rc = sqlite3_exec(out, "PRAGMA journal_mode=DELETE", nullptr, nullptr, nullptr);
+  }
+  int close_rc = sqlite3_close(out);
+  if (rc != SQLITE_OK || close_rc != SQLITE_OK) {
+    cleanup();
+    throw Error(ErrorKind::io, trf("the backup to {} failed: {}. Nothing was written.", dest, sqlite3_errstr(rc)));
+  }
+  fs::rename(tmp, dest, ec);
+  if (ec) {
+    cleanup();
+    throw Error(ErrorKind::io, trf("cannot rename {} to {}: {}.", tmp, dest, ec.message()));
+  }
+}
+
+}  // namespace setevoe::core

@@ -1,0 +1,155 @@
+// The replicated write path.
+#include "core/replica.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <charconv>
+
+#include "core/i18n.hpp"
+#include "core/util/uuid.hpp"
+
+namespace setevoe::core {
+namespace {
+
+bool has_field(const TableSpec& t, std::string_view field) {
+  return field == "deleted" || std::any_of(t.fields.begin(), t.fields.end(), [&](const char* f) { return field == f; });
+}
+
+void check_fields(const TableSpec& t, const Fields& values) {
+  for (const auto& [field, value] : values)
+    if (!has_field(t, field)) throw Error(ErrorKind::internal, fmt::format("{} has no field {}", t.name, field));
+}
+
+std::string node_label(Db& db, const std::string& node_id) {
+  Stmt s(db, "SELECT name FROM node WHERE id = ?");
+  s.bind(1, node_id);
+  if (s.step()) return fmt::format("«{}» ({})", s.column_text(0), node_id);
+  return node_id;
+}
+
+}  // namespace
+
+std::string field_version(const std::string& versions_json, std::string_view field) {
+  // _v is written only by this file, as a flat JSON object of strings; the
+  // keys and values never need escaping (field names and versions are ASCII).
+  auto find = [&](std::string_view key) -> std::string {
+    auto needle = fmt::format("\"{}\":\"", key);
+    auto pos = versions_json.find(needle);
+    if (pos == std::string::npos) return {};
+    pos += needle.size();
+    return versions_json.substr(pos, versions_json.find('"', pos) - pos);
+  };
+  auto own = find(field);
+  return own.empty() ? find("*") : own;
+}
+
+Writer::Writer(Db& db, util::WallClock clock)
+    : m_db(db), m_tx(db, Transaction::Kind::write), m_clock(std::move(clock)), m_self(self_node(db)) {
+  Stmt s(db, "SELECT num, last_seq, (SELECT value FROM setting WHERE key = 'hlc') FROM origin WHERE id = ?");
+  s.bind(1, m_self.origin);
+  if (!s.step()) throw Error(ErrorKind::corrupt, tr("the database has no change stream for this node."));
+  m_origin_num = s.column_int(0);
+  m_seq = s.column_int(1);
+  auto hlc_text = s.column_text(2);
+  std::uint64_t last = 0;
+  std::from_chars(hlc_text.data(), hlc_text.data() + hlc_text.size(), last);
+  m_hlc = Hlc(last);
+}
+
+std::string Writer::stamp() { return version_string(m_hlc.tick(m_clock()), m_self.id); }
+
+void Writer::log(const TableSpec& table, const std::string& id, const std::string& version) {
+  auto& s = m_db.cached("INSERT INTO change (origin, seq, tbl, row_id, version) VALUES (?, ?, ?, ?, ?)");
+  s.bind(1, m_origin_num).bind(2, ++m_seq).bind(3, table.name).bind(4, id).bind(5, version).run();
+  m_dirty = true;
+}
+
+void Writer::check_authority(const TableSpec& table, const std::string* owner, const Fields& values) {
+  if (m_self.role == Role::hub) return;
+  if (table.hub_only)
+    throw Error(ErrorKind::not_permitted,
+                trf("only the district hub may change the {}: this node is a school. Ask the moderator.", tr(table.label)));
+  for (const auto& [field, value] : values)
+    for (const char* hub_field : table.hub_fields)
+      if (field == hub_field)
+        throw Error(ErrorKind::not_permitted,
+                    trf("only the district hub may change the field «{}» of the {}. Ask the moderator.", field,
+                        tr(table.label)));
+  if (owner && *owner != m_self.id)
+    throw Error(ErrorKind::not_permitted,
+                trf("this {} belongs to the node {}; only that node or the district hub may change it.",
+                    tr(table.label), node_label(m_db, *owner)));
+}
+
+std::string Writer::create(const TableSpec& table, const Fields& values) {
+  auto id = util::uuid7(m_clock());
+  create_with_id(table, id, values);
+  return id;
+}
+
+void Writer::create_with_id(const TableSpec& table, const std::string& id, const Fields& values,
+                            const std::string& owner) {
+  check_fields(table, values);
+  check_authority(table, owner.empty() ? nullptr : &owner, values);
+  auto version = stamp();
+  std::string columns = "id, owner, _v", params = "?, ?, ?";
+  for (const auto& [field, value] : values) {
+    columns += ", " + field;
+    params += ", ?";
+  }
+  auto& s = m_db.cached(fmt::format("INSERT INTO {} ({}) VALUES ({})", table.name, columns, params));
+  s.bind(1, id).bind(2, owner.empty() ? m_self.id : owner).bind(3, fmt::format("{{\"*\":\"{}\"}}", version));
+  int i = 4;
+  for (const auto& [field, value] : values) s.bind(i++, value);
+  s.run();
+  log(table, id, version);
+}
+
+bool Writer::update(const TableSpec& table, const std::string& id, const Fields& values) {
+  check_fields(table, values);
+  std::string columns = "owner, deleted";
+  for (const auto& [field, value] : values) columns += ", " + field;
+  auto& current = m_db.cached(fmt::format("SELECT {} FROM {} WHERE id = ?", columns, table.name));
+  current.bind(1, id);
+  if (!current.step() || (current.column_int(1) != 0 &&
+                          !(values.size() == 1 && values[0].first == "deleted")))
+    throw Error(ErrorKind::not_found, trf("there is no {} with the id {}.", tr(table.label), id));
+  auto owner = current.column_text(0);
+  Fields changed;
+  for (std::size_t i = 0; i < values.size(); ++i)
+    if (current.column_value(static_cast<int>(i) + 2) != values[i].second) changed.push_back(values[i]);
+  current.reset();
+  if (changed.empty()) return false;
+  check_authority(table, &owner, changed);
+
+  // ?1 is the version, ?2 the id, the values follow from ?3.
+  auto version = stamp();
+  std::string sets, json_args;
+  for (std::size_t i = 0; i < changed.size(); ++i) {
+    sets += fmt::format("{} = ?{}, ", changed[i].first, i + 3);
+    json_args += fmt::format(", '$.{}', ?1", changed[i].first);
+  }
+  auto& s = m_db.cached(fmt::format("UPDATE {} SET {}_v = json_set(_v{}) WHERE id = ?2", table.name, sets, json_args));
+  s.bind(1, version).bind(2, id);
+  int i = 3;
+  for (const auto& [field, value] : changed) s.bind(i++, value);
+  s.run();
+  log(table, id, version);
+  return true;
+}
+
+void Writer::remove(const TableSpec& table, const std::string& id) {
+  if (!update(table, id, {{"deleted", std::int64_t{1}}}))
+    throw Error(ErrorKind::not_found, trf("the {} {} is removed already.", tr(table.label), id));
+}
+
+void Writer::commit() {
+  if (m_dirty) {
+    m_db.cached("UPDATE origin SET last_seq = ? WHERE num = ?").bind(1, m_seq).bind(2, m_origin_num).run();
+    m_db.cached("UPDATE setting SET value = ? WHERE key = 'hlc'").bind(1, std::to_string(m_hlc.last())).run();
+  }
+  m_tx.commit();
+}
+
+}  // namespace setevoe::core

@@ -1,0 +1,99 @@
+// The replicated write path: the one way rows of replicated tables are
+// created, changed and removed. A Writer holds a write transaction; each
+// create/update/remove
+//   - checks the node's authority over the row and fields (DESIGN.md,
+//     "Authority"): a school changes only the rows it owns, never the hub's
+//     moderation fields or tables;
+//   - takes one tick of the hybrid logical clock and stamps the version
+//     "TICK.NODE" on every field written (column _v of the row);
+//   - appends one entry to the change log with the next sequence number of
+//     this node's change stream.
+// Removal writes the tombstone field `deleted`; rows are never DELETEd.
+#pragma once
+
+#include <cstdint>
+#include <initializer_list>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "core/db.hpp"
+#include "core/hlc.hpp"
+#include "core/node.hpp"
+#include "core/util/time.hpp"
+
+namespace setevoe::core {
+
+// What a replicated table looks like to the write path.
+struct TableSpec {
+  const char* name;                  // SQL table name
+  const char* label;                 // what a row is, for messages ("organisation"), translated with tr()
+  std::vector<const char*> fields;   // the replicated fields, besides id, owner, deleted
+  bool hub_only = false;             // only a hub may write rows of it (moderation tables)
+  std::vector<const char*> hub_fields = {};  // fields only a hub may write
+};
+
+// The replicated tables known to this version (defined in core/tables.cpp).
+namespace tables {
+extern const TableSpec direction, org, person, contact, membership, expertise;
+}
+const std::vector<const TableSpec*>& replicated_tables();
+const TableSpec& table_spec(std::string_view name);  // internal error when unknown
+
+// Field values to write, in any order; each name must be one of the table's
+// fields.
+using Fields = std::vector<std::pair<std::string, Value>>;
+
+class Writer {
+ public:
+  // Begins a write transaction (BEGIN IMMEDIATE) on `db` as this node.
+  // `clock` is the wall clock (tests make it jump).
+  explicit Writer(Db& db, util::WallClock clock = util::system_clock_ms);
+  Writer(const Writer&) = delete;
+
+  // Inserts a new row with a fresh UUIDv7 id, owned by this node; returns the id.
+  std::string create(const TableSpec& table, const Fields& values);
+  // Inserts a row with a given id (a row that shares the id of the row it
+  // belongs to, such as a person's contacts). `owner` gives the row to another
+  // node (the hub writing a school's person's contacts keeps them the
+  // school's); only a hub may give rows away.
+  void create_with_id(const TableSpec& table, const std::string& id, const Fields& values,
+                      const std::string& owner = {});
+  // Writes fields of an existing row. Errors: not_found when the row does not
+  // exist or is removed; not_permitted when this node may not change it.
+  // Fields whose value does not change are not written; returns false when
+  // nothing changed (and nothing was logged).
+  bool update(const TableSpec& table, const std::string& id, const Fields& values);
+  // Writes the tombstone of a row (same errors as update).
+  void remove(const TableSpec& table, const std::string& id);
+
+  // Makes everything written durable; without it the destructor rolls back.
+  void commit();
+
+  Db& db() { return m_db; }
+  const NodeInfo& self() const { return m_self; }
+  // The wall clock given to the writer, for timestamps of the domain.
+  std::int64_t now_ms() const { return m_clock(); }
+
+ private:
+  std::string stamp();  // the next version (one clock tick)
+  void log(const TableSpec& table, const std::string& id, const std::string& version);
+  // Throws not_permitted unless this node may write `values` into a row of
+  // `table` owned by `owner` (nullptr: a new row).
+  void check_authority(const TableSpec& table, const std::string* owner, const Fields& values);
+
+  Db& m_db;
+  Transaction m_tx;
+  util::WallClock m_clock;
+  NodeInfo m_self;
+  Hlc m_hlc;
+  std::int64_t m_origin_num = 0;
+  std::int64_t m_seq = 0;
+  bool m_dirty = false;
+};
+
+// Version of `field` in a row's _v JSON: the field's own entry, else "*".
+std::string field_version(const std::string& versions_json, std::string_view field);
+
+}  // namespace setevoe::core

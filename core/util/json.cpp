@@ -1,0 +1,104 @@
+// JSON output values.
+#include "core/util/json.hpp"
+
+#include <fmt/format.h>
+
+namespace setevoe::util {
+
+Json& Json::set(std::string key, Json value) {
+  std::get<Object>(m_v).emplace_back(std::move(key), std::move(value));
+  return *this;
+}
+
+Json& Json::push(Json value) {
+  std::get<Array>(m_v).push_back(std::move(value));
+  return *this;
+}
+
+const Json* Json::find(std::string_view key) const {
+  if (auto o = std::get_if<Object>(&m_v))
+    for (const auto& [k, v] : *o)
+      if (k == key) return &v;
+  return nullptr;
+}
+
+std::string Json::text() const {
+  if (auto s = std::get_if<std::string>(&m_v)) return *s;
+  if (auto i = std::get_if<std::int64_t>(&m_v)) return std::to_string(*i);
+  if (auto b = std::get_if<bool>(&m_v)) return *b ? "true" : "false";
+  if (auto a = std::get_if<Array>(&m_v)) {
+    std::string out;
+    for (const auto& e : *a) out += (out.empty() ? "" : ", ") + e.text();
+    return out;
+  }
+  if (std::holds_alternative<Object>(m_v)) return dump(0);
+  return {};
+}
+
+std::string json_quote(std::string_view s) {
+  std::string out = "\"";
+  for (unsigned char c : s) {
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      default:
+        if (c < 0x20) out += fmt::format("\\u{:04x}", c);
+        else out.push_back(static_cast<char>(c));
+    }
+  }
+  out.push_back('"');
+  return out;
+}
+
+std::string Json::dump(int indent) const {
+  std::string out;
+  dump_to(out, indent, 0);
+  return out;
+}
+
+void Json::dump_to(std::string& out, int indent, int depth) const {
+  auto newline = [&](int d) {
+    if (indent > 0) {
+      out.push_back('\n');
+      out.append(static_cast<std::size_t>(indent * d), ' ');
+    }
+  };
+  if (std::holds_alternative<std::nullptr_t>(m_v)) out += "null";
+  else if (auto b = std::get_if<bool>(&m_v)) out += *b ? "true" : "false";
+  else if (auto i = std::get_if<std::int64_t>(&m_v)) out += std::to_string(*i);
+  else if (auto s = std::get_if<std::string>(&m_v)) out += json_quote(*s);
+  else if (auto a = std::get_if<Array>(&m_v)) {
+    if (a->empty()) {
+      out += "[]";
+      return;
+    }
+    out.push_back('[');
+    for (std::size_t k = 0; k < a->size(); ++k) {
+      if (k) out.push_back(',');
+      newline(depth + 1);
+      (*a)[k].dump_to(out, indent, depth + 1);
+    }
+    newline(depth);
+    out.push_back(']');
+  } else if (auto o = std::get_if<Object>(&m_v)) {
+    if (o->empty()) {
+      out += "{}";
+      return;
+    }
+    out.push_back('{');
+    for (std::size_t k = 0; k < o->size(); ++k) {
+      if (k) out.push_back(',');
+      newline(depth + 1);
+      out += json_quote((*o)[k].first);
+      out += indent > 0 ? ": " : ":";
+      (*o)[k].second.dump_to(out, indent, depth + 1);
+    }
+    newline(depth);
+    out.push_back('}');
+  }
+}
+
+}  // namespace setevoe::util

@@ -1,0 +1,32 @@
+// Wall-clock time and its text forms. Times are kept as Unix milliseconds in
+// UTC; they are shown in a node's time zone (an IANA name such as
+// "Europe/Moscow", looked up in the system's tzdata).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace setevoe::util {
+
+// The source of "now" in Unix milliseconds. Tests replace it to make the wall
+// clock jump; everything else uses system_clock_ms.
+using WallClock = std::function<std::int64_t()>;
+std::int64_t system_clock_ms();
+
+// "2026-11-28T19:46:18.123Z".
+std::string iso_utc(std::int64_t unix_ms);
+
+// "28.11.2026 22:46" in the time zone `tz`; UTC when tz is unknown.
+std::string local_datetime(std::int64_t unix_ms, const std::string& tz);
+
+// True when the system knows the time zone name.
+bool known_time_zone(const std::string& tz);
+
+// A calendar date typed by a user, "YYYY-MM-DD" or "DD.MM.YYYY", as
+// "YYYY-MM-DD"; nothing when it is not a real date.
+std::optional<std::string> parse_date(std::string_view s);
+
+}  // namespace setevoe::util

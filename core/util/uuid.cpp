@@ -1,0 +1,57 @@
+// UUID version 7 generation and id prefixes.
+#include "core/util/uuid.hpp"
+
+#include <fmt/format.h>
+#include <sodium.h>
+
+#include <array>
+
+namespace setevoe::util {
+
+std::string uuid7(std::int64_t unix_ms) {
+  std::array<unsigned char, 16> b{};
+  randombytes_buf(b.data(), b.size());
+  auto ms = static_cast<std::uint64_t>(unix_ms);
+  for (int i = 0; i < 6; ++i) b[static_cast<std::size_t>(i)] = static_cast<unsigned char>(ms >> (40 - 8 * i));
+  b[6] = static_cast<unsigned char>(0x70 | (b[6] & 0x0F));
+  b[8] = static_cast<unsigned char>(0x80 | (b[8] & 0x3F));
+  std::string hex;
+  hex.reserve(36);
+  for (std::size_t i = 0; i < b.size(); ++i) {
+    if (i == 4 || i == 6 || i == 8 || i == 10) hex.push_back('-');
+    hex += fmt::format("{:02x}", b[i]);
+  }
+  return hex;
+}
+
+namespace {
+bool is_hex(char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); }
+}  // namespace
+
+bool is_uuid(std::string_view s) {
+  if (s.size() != 36) return false;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    bool hyphen = i == 8 || i == 13 || i == 18 || i == 23;
+    if (hyphen ? s[i] != '-' : !is_hex(s[i])) return false;
+  }
+  return true;
+}
+
+std::optional<std::string> canonical_id_prefix(std::string_view s) {
+  std::string digits;
+  for (char c : s) {
+    if (c == '-') continue;
+    if (c >= 'A' && c <= 'F') c = static_cast<char>(c - 'A' + 'a');
+    if (!is_hex(c)) return std::nullopt;
+    digits.push_back(c);
+  }
+  if (digits.empty() || digits.size() > 32) return std::nullopt;
+  std::string out;
+  for (std::size_t i = 0; i < digits.size(); ++i) {
+    if (i == 8 || i == 12 || i == 16 || i == 20) out.push_back('-');
+    out.push_back(digits[i]);
+  }
+  return out;
+}
+
+}  // namespace setevoe::util
