@@ -21,11 +21,11 @@ namespace util = setevoe::util;
 
 const std::vector<Command>& commands() {
   static const std::vector<Command> table = {
-      {"init", "create this node's database and keys", setup_init},
-      {"member", "the registry of the network's organisations and people", setup_member},
-      {"direction", "the priority directions of the network (regulation 2.3)", setup_direction},
-      {"status", "this node: name, role, key fingerprint, counts, unsent changes", setup_status},
-      {"db", "check the database or make a consistent backup of it", setup_db},
+      {"init", N_("create this node's database and keys"), setup_init},
+      {"member", N_("the registry of the network's organisations and people"), setup_member},
+      {"direction", N_("the priority directions of the network (regulation 2.3)"), setup_direction},
+      {"status", N_("this node: name, role, key fingerprint, counts, unsent changes"), setup_status},
+      {"db", N_("check the database or make a consistent backup of it"), setup_db},
   };
   return table;
 }
@@ -102,7 +102,7 @@ std::unique_ptr<CLI::App> make_app(Context& ctx, std::function<void()>& action) 
   app->footer(tr("Exit codes: 0 success, 64 usage, 65 bad data, 66 no such file or record, 70 internal error,\n"
                  "73 cannot create, 74 input/output error, 75 database busy, 77 not permitted.\n"
                  "See setevoe(1) and setevoe-COMMAND(1)."));
-  for (const auto& c : commands()) c.setup(*app, ctx, action);
+  for (const auto& c : commands()) c.setup(*app->add_subcommand(c.name, tr(c.summary)), ctx, action);
   setup_complete(*app, ctx, action);
   return app;
 }

@@ -61,9 +61,10 @@ class Context {
 struct Command {
   const char* name;
   const char* summary;  // msgid, one line
-  // Adds the command (and its subcommands) to `app`; each leaf sets
-  // `action` in its callback.
-  void (*setup)(CLI::App& app, Context& ctx, std::function<void()>& action);
+  // Adds the options and subcommands of the command to `cmd`, which
+  // make_app created with the name and summary of this entry; each leaf
+  // sets `action` in its callback.
+  void (*setup)(CLI::App& cmd, Context& ctx, std::function<void()>& action);
 };
 const std::vector<Command>& commands();
 

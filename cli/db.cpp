@@ -10,7 +10,7 @@ using core::tr;
 using core::trf;
 
 void setup_db(CLI::App& app, Context& ctx, std::function<void()>& action) {
-  auto* db = app.add_subcommand("db", tr("check the database or make a consistent backup of it"));
+  auto* db = &app;  // made by make_app from the command table
   db->require_subcommand(1);
 
   auto* check = db->add_subcommand("check", tr("check the database's integrity (SQLite's and setevoe's own rules)"));

@@ -18,7 +18,7 @@ util::Json direction_json(const core::Direction& d) {
 }  // namespace
 
 void setup_direction(CLI::App& app, Context& ctx, std::function<void()>& action) {
-  auto* dir = app.add_subcommand("direction", tr("the priority directions of the network (regulation 2.3)"));
+  auto* dir = &app;  // made by make_app from the command table
   dir->require_subcommand(1);
 
   auto* list = dir->add_subcommand("list", tr("list the directions"));

@@ -15,7 +15,7 @@ using core::trf;
 void setup_init(CLI::App& app, Context& ctx, std::function<void()>& action) {
   auto options = std::make_shared<core::InitOptions>();
   auto hub = std::make_shared<bool>(false);
-  auto* init = app.add_subcommand("init", tr("create this node's database and keys"));
+  auto* init = &app;  // made by make_app from the command table
   init->add_option("--name", options->name, tr("the organisation this installation serves"))->required()->type_name("NAME");
   init->add_flag("--hub", *hub, tr("this is the district hub (the moderator's node), not a school"));
   init->add_option("--time-zone", options->time_zone, tr("time zone for showing times (default Europe/Moscow)"))

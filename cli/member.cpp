@@ -165,10 +165,14 @@ void setup_edit(CLI::App& member, Context& ctx, std::function<void()>& action) {
   auto values = std::make_shared<std::array<std::string, 8>>();
   edit->add_option("ID", *ref, tr("id prefix or exact name"))->required()->type_name("MEMBER");
   const char* names[] = {"--kind", "--name", "--short", "--status", "--org", "--position", "--email", "--phone"};
-  const char* help[] = {"organisations: the kind",     "the name",
-                        "organisations: the short name (\"\" clears it)", "potential, active or left",
-                        "people: the organisation they work in",          "people: the position (\"\" clears it)",
-                        "people: e-mail (\"\" clears it)",                "people: telephone (\"\" clears it)"};
+  const char* help[] = {N_("organisations: the kind"),
+                        N_("the name"),
+                        N_("organisations: the short name (\"\" clears it)"),
+                        N_("potential, active or left"),
+                        N_("people: the organisation they work in"),
+                        N_("people: the position (\"\" clears it)"),
+                        N_("people: e-mail (\"\" clears it)"),
+                        N_("people: telephone (\"\" clears it)")};
   const char* types[] = {"KIND", "NAME", "NAME", "STATUS", "ORG", "TEXT", "EMAIL", "PHONE"};
   std::vector<CLI::Option*> opts;
   for (std::size_t i = 0; i < 8; ++i)
@@ -198,7 +202,7 @@ void setup_edit(CLI::App& member, Context& ctx, std::function<void()>& action) {
 }  // namespace
 
 void setup_member(CLI::App& app, Context& ctx, std::function<void()>& action) {
-  auto* member = app.add_subcommand("member", tr("the registry of the network's organisations and people"));
+  auto* member = &app;  // made by make_app from the command table
   member->require_subcommand(1);
   setup_add(*member, ctx, action);
 

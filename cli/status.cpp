@@ -10,7 +10,7 @@ using core::tr;
 using core::trf;
 
 void setup_status(CLI::App& app, Context& ctx, std::function<void()>& action) {
-  auto* status = app.add_subcommand("status", tr("this node: name, role, key fingerprint, counts, unsent changes"));
+  auto* status = &app;  // made by make_app from the command table
   status->callback([&ctx, &action] {
     action = [&ctx] {
       auto s = core::node_status(ctx.db());

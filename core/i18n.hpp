@@ -12,6 +12,10 @@ namespace setevoe::core {
 // The text domain of setevoe's catalogues.
 inline constexpr const char* k_text_domain = "setevoe";
 
+// Marks a message id for extraction (xgettext -kN_) where it is stored in a
+// table and translated later with tr().
+#define N_(msgid) msgid
+
 // Translates a message id with the current catalogue; returns the id itself
 // when no translation is known.
 const char* tr(const char* msgid);

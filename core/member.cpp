@@ -23,24 +23,24 @@ struct TermSpec {
   const char* aliases;  // more accepted spellings, '|' separated, folded
 };
 const std::vector<TermSpec> k_org_kinds = {
-    {{"school", "school", "школа"}, "сош|оош|гимназия|лицей"},
-    {{"kindergarten", "kindergarten", "детский сад"}, "доу|дс|детсад"},
-    {{"additional-education", "additional education", "дополнительное образование"}, "до|удо"},
-    {{"methodological-association", "methodological association", "методическое объединение"}, "мо|ммо|рмо|рма"},
-    {{"methodological-service", "methodological service", "методическая служба"}, "ммс|мс|методический кабинет"},
-    {{"creative-group", "creative group", "творческая группа"}, "тг"},
-    {{"expert-council", "expert council", "экспертный совет"}, ""},
-    {{"education-department", "education department", "управление образования"}, "уо|управление"},
+    {{"school", N_("school"), "школа"}, "сош|оош|гимназия|лицей"},
+    {{"kindergarten", N_("kindergarten"), "детский сад"}, "доу|дс|детсад"},
+    {{"additional-education", N_("additional education"), "дополнительное образование"}, "до|удо"},
+    {{"methodological-association", N_("methodological association"), "методическое объединение"}, "мо|ммо|рмо|рма"},
+    {{"methodological-service", N_("methodological service"), "методическая служба"}, "ммс|мс|методический кабинет"},
+    {{"creative-group", N_("creative group"), "творческая группа"}, "тг"},
+    {{"expert-council", N_("expert council"), "экспертный совет"}, ""},
+    {{"education-department", N_("education department"), "управление образования"}, "уо|управление"},
 };
 const std::vector<TermSpec> k_statuses = {
-    {{"potential", "potential", "потенциальный"}, "потенциальная|потенциальное"},
-    {{"active", "active", "активный"}, "активная|активное|действующий|действующая"},
-    {{"left", "left", "выбыл"}, "выбыла|выбыло|вышел|вышла"},
+    {{"potential", N_("potential"), "потенциальный"}, "потенциальная|потенциальное"},
+    {{"active", N_("active"), "активный"}, "активная|активное|действующий|действующая"},
+    {{"left", N_("left"), "выбыл"}, "выбыла|выбыло|вышел|вышла"},
 };
 const std::vector<TermSpec> k_roles = {
-    {{"member", "member", "участник"}, "член"},
-    {{"head", "head", "руководитель"}, "председатель"},
-    {{"secretary", "secretary", "секретарь"}, ""},
+    {{"member", N_("member"), "участник"}, "член"},
+    {{"head", N_("head"), "руководитель"}, "председатель"},
+    {{"secretary", N_("secretary"), "секретарь"}, ""},
 };
 
 const std::vector<Term>& terms_of(const std::vector<TermSpec>& specs) {

@@ -1,19 +1,20 @@
 // The replicated tables: their fields and who may write them. Adding an
 // entity means adding its migration and a TableSpec here; the write path,
 // bundles and checks pick it up from replicated_tables().
+#include "core/i18n.hpp"
 #include "core/replica.hpp"
 
 namespace setevoe::core {
 namespace tables {
 
 // Directions are the hub's: appointing the list of priority directions is moderation.
-const TableSpec direction{"direction", "direction", {"code", "name"}, true};
-const TableSpec org{"org", "organisation", {"kind", "name", "short_name", "status"}};
-const TableSpec person{"person", "person", {"name", "org", "position", "status"}};
-const TableSpec contact{"contact", "contact details", {"email", "phone"}};
-const TableSpec membership{"membership", "group membership", {"person", "grp", "role"}};
+const TableSpec direction{"direction", N_("direction"), {"code", "name"}, true};
+const TableSpec org{"org", N_("organisation"), {"kind", "name", "short_name", "status"}};
+const TableSpec person{"person", N_("person"), {"name", "org", "position", "status"}};
+const TableSpec contact{"contact", N_("contact details"), {"email", "phone"}};
+const TableSpec membership{"membership", N_("group membership"), {"person", "grp", "role"}};
 // Appointing experts is the hub's.
-const TableSpec expertise{"expertise", "expert appointment", {"person", "direction"}, true};
+const TableSpec expertise{"expertise", N_("expert appointment"), {"person", "direction"}, true};
 
 }  // namespace tables
 
