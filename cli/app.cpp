@@ -42,7 +42,19 @@ Format Context::format(Format fallback) const {
 std::string Context::db_path() const { return core::resolve_db_path(db_flag); }
 
 core::Db& Context::db() {
-  if (!m_db) m_db = std::make_unique<core::Db>(core::Db::open(db_path(), core::OpenMode::existing));
+  if (m_db) return *m_db;
+  std::string source;
+  auto path = core::resolve_db_path(db_flag, &source);
+  try {
+    m_db = std::make_unique<core::Db>(core::Db::open(path, core::OpenMode::existing));
+  } catch (const core::Error& e) {
+    if (source == "--db") throw;
+    // Say where the path came from: it was not typed on this command line.
+    auto from = source == "SETEVOE_DB" ? tr("the SETEVOE_DB variable")
+                : source == "config"   ? trf("the config file {}", core::load_config().path)
+                                       : tr("the default location (no --db, SETEVOE_DB or config file)");
+    throw core::Error(e.kind(), trf("{} (The database path {} comes from {}.)", e.what(), path, from));
+  }
   return *m_db;
 }
 

@@ -48,7 +48,8 @@ Json member_display(const core::Member& m, std::size_t id_length, const std::str
   j.set("short_id", m.id.substr(0, id_length)).set("id", m.id).set("kind", kind_label(m)).set("name", m.name);
   j.set("short_name", m.short_name).set("status", core::term_label(core::member_statuses(), m.status));
   if (!m.is_org) {
-    j.set("org", m.org_name.empty() ? trf("(not yet received: {})", m.org_id) : m.org_name);
+    j.set("org", m.org_name.empty() ? trf("(not yet received: {})", m.org_id)
+                                    : m.org_short.empty() ? m.org_name : m.org_short);
     j.set("position", m.position);
     j.set("email", m.email).set("phone", m.phone);
     std::string groups;
@@ -336,8 +337,8 @@ void setup_member(CLI::App& app, Context& ctx, std::function<void()>& action) {
                          .set("experts", r.experts).dump() << '\n';
         return;
       }
-      ctx.say(trf("Imported from {}: {} organisations, {} people, {} group memberships, {} expert appointments "
-                  "(new or changed).",
+      ctx.say(trf("Imported from {} (new or changed): organisations {}, people {}, group memberships {}, "
+                  "expert appointments {}.",
                   *import_path, r.orgs, r.people, r.memberships, r.experts));
     };
   });

@@ -52,11 +52,12 @@ void setup_status(CLI::App& app, Context& ctx, std::function<void()>& action) {
           .set("fingerprint", core::key_fingerprint(s.node.public_key))
           .set("key", s.key_present ? s.key_path : trf("MISSING: {} — bundles cannot be signed without it", s.key_path))
           .set("time_zone", s.node.time_zone)
-          .set("registry", trf("{} organisations, {} groups, {} people ({} experts), {} directions", s.orgs, s.groups,
+          .set("registry", trf("organisations {}, groups {}, people {} (experts {}), directions {}", s.orgs, s.groups,
                                s.people, s.experts, s.directions))
-          .set("changes", trf("{} in the change log; {} made here", s.changes, s.last_seq))
+          .set("changes", trf("in the change log {}, made here {}", s.changes, s.last_seq))
           .set("unsent", s.peers ? trf("{} not yet acknowledged by every peer", s.unsent)
-                                 : trf("{} (no exchange with the hub yet)", s.unsent));
+                         : s.node.role == core::Role::hub ? trf("{} (no exchange with the schools yet)", s.unsent)
+                                                          : trf("{} (no exchange with the hub yet)", s.unsent));
       print_record(ctx, d,
                    {{"name", tr("Node")},
                     {"role", tr("Role")},

@@ -277,7 +277,7 @@ constexpr const char* k_org_columns =
     "(SELECT count(*) FROM membership m JOIN person p ON p.id = m.person AND p.deleted = 0 "
     " WHERE m.grp = o.id AND m.deleted = 0)";
 constexpr const char* k_person_columns =
-    "p.id, p.name, p.org, coalesce(o.name, ''), p.position, p.status, p.owner, p._v";
+    "p.id, p.name, p.org, coalesce(o.name, ''), p.position, p.status, p.owner, p._v, coalesce(o.short_name, '')";
 
 Member read_org(const Stmt& s) {
   Member m;
@@ -304,6 +304,7 @@ Member read_person(const Stmt& s) {
   m.status = s.column_text(5);
   m.owner = s.column_text(6);
   std::tie(m.created_at, m.updated_at) = row_times(s.column_text(7));
+  m.org_short = s.column_text(8);
   return m;
 }
 
@@ -360,11 +361,15 @@ std::vector<Member> list_members(Db& db, const MemberFilter& f) {
     load_people_details(db, people, f.with_contacts);
     out.insert(out.end(), std::make_move_iterator(people.begin()), std::make_move_iterator(people.end()));
   }
+  // The department and the methodological service first, then the schools and
+  // other institutions, then the groups, then people.
   auto kind_rank = [](const Member& m) -> std::size_t {
     if (!m.is_org) return 100;
-    const auto& kinds = org_kinds();
-    for (std::size_t i = 0; i < kinds.size(); ++i)
-      if (m.kind == kinds[i].code) return (kinds.size() - i) % kinds.size();  // the department first
+    static const char* order[] = {"education-department", "methodological-service", "school", "kindergarten",
+                                  "additional-education", "methodological-association", "creative-group",
+                                  "expert-council"};
+    for (std::size_t i = 0; i < std::size(order); ++i)
+      if (m.kind == order[i]) return i;
     return 99;
   };
   std::vector<std::pair<std::pair<std::size_t, std::string>, std::size_t>> keys;
@@ -420,6 +425,7 @@ bool write_contacts(Writer& w, const std::string& person_id, const std::string& 
     return w.update(tables::contact, person_id, f);
   }
   exists.reset();
+  if ((!email || email->empty()) && (!phone || phone->empty())) return false;  // nothing to keep
   w.create_with_id(tables::contact, person_id, f, person_owner);
   return true;
 }
@@ -434,6 +440,17 @@ std::string add_person(Writer& w, const PersonInput& in) {
   auto phone = checked_phone(in.phone);
   std::optional<std::string> position;
   if (in.position && !util::trim(*in.position).empty()) position = checked_name(*in.position, tr("position"));
+  auto& same = w.db().cached("SELECT id, name FROM person WHERE org = ? AND deleted = 0");
+  same.bind(1, org);
+  while (same.step())
+    if (util::fold(same.column_text(1)) == util::fold(name)) {
+      auto existing = same.column_text(0);
+      same.reset();
+      throw Error(ErrorKind::bad_data, trf("«{}» is in the registry already with this organisation (id {}). Change "
+                                           "that record with 'setevoe member edit' instead.",
+                                           name, existing));
+    }
+  same.reset();
   auto id = w.create(tables::person,
                      {{"name", name}, {"org", org}, {"position", text_or_null(position)}, {"status", status}});
   write_contacts(w, id, w.self().id, email && !email->empty() ? email : std::nullopt,
@@ -486,7 +503,7 @@ void remove_member(Writer& w, const std::string& id) {
   if (has_contacts) w.update(tables::contact, id, {{"email", Value{}}, {"phone", Value{}}, {"deleted", std::int64_t{1}}});
 }
 
-void join_group(Writer& w, const std::string& person, const std::string& group, const std::string& role_in) {
+bool join_group(Writer& w, const std::string& person, const std::string& group, const std::string& role_in) {
   auto role = parse_term(group_roles(), role_in, tr("role"));
   auto p = get_member(w.db(), person, false);
   auto g = get_member(w.db(), group, false);
@@ -501,11 +518,11 @@ void join_group(Writer& w, const std::string& person, const std::string& group, 
   if (s.step()) {
     auto id = s.column_text(0);
     s.reset();
-    w.update(tables::membership, id, {{"role", role}});
-    return;
+    return w.update(tables::membership, id, {{"role", role}});
   }
   s.reset();
   w.create(tables::membership, {{"person", person}, {"grp", group}, {"role", role}});
+  return true;
 }
 
 void leave_group(Writer& w, const std::string& person, const std::string& group) {
@@ -520,13 +537,14 @@ void leave_group(Writer& w, const std::string& person, const std::string& group)
   w.remove(tables::membership, id);
 }
 
-void set_expert(Writer& w, const std::string& person, const std::vector<std::string>& directions, bool revoke) {
+int set_expert(Writer& w, const std::string& person, const std::vector<std::string>& directions, bool revoke) {
   if (w.self().role != Role::hub)
     throw Error(ErrorKind::not_permitted, tr("only the district hub appoints experts: this node is a school. Ask the "
                                              "moderator."));
   auto p = get_member(w.db(), person, false);
   if (p.is_org) throw Error(ErrorKind::usage, trf("«{}» is an organisation; only people are experts.", p.name));
   if (directions.empty()) throw Error(ErrorKind::usage, tr("give at least one --direction."));
+  int changed = 0;
   for (const auto& ref : directions) {
     auto dir = resolve_direction(w.db(), ref);
     auto& s = w.db().cached("SELECT id FROM expertise WHERE person = ? AND direction = ? AND deleted = 0");
@@ -534,12 +552,12 @@ void set_expert(Writer& w, const std::string& person, const std::vector<std::str
     std::optional<std::string> existing;
     if (s.step()) existing = s.column_text(0);
     s.reset();
-    if (revoke && existing) w.remove(tables::expertise, *existing);
-    else if (revoke)
-      throw Error(ErrorKind::not_found, trf("«{}» is not an expert in «{}».", p.name, ref));
-    else if (!existing)
-      w.create(tables::expertise, {{"person", person}, {"direction", dir}});
+    if (revoke && !existing) throw Error(ErrorKind::not_found, trf("«{}» is not an expert in «{}».", p.name, ref));
+    if (revoke) w.remove(tables::expertise, *existing);
+    else if (!existing) w.create(tables::expertise, {{"person", person}, {"direction", dir}});
+    changed += revoke || !existing ? 1 : 0;
   }
+  return changed;
 }
 
 std::string add_direction(Writer& w, std::string_view code_in, std::string_view name_in) {

@@ -56,6 +56,7 @@ struct Member {
   std::string owner;        // owning node id
   std::string org_id;       // people: the org they work in
   std::string org_name;     // its name, or empty when not yet received
+  std::string org_short;    // its short name, or empty
   std::string position;     // people
   std::optional<std::string> email, phone;  // people's contacts (personal data)
   std::vector<GroupRole> groups;            // people: groups joined; orgs: none
@@ -104,16 +105,19 @@ std::optional<std::string> checked_phone(const std::optional<std::string>& phone
 // ---- Operations. Writers carry the transaction; readers take the Db.
 
 std::string add_org(Writer& w, const OrgInput& in);
+// Error: bad_data when a person of the same name is in the same org already.
 std::string add_person(Writer& w, const PersonInput& in);
 // Applies a patch; returns false when it changed nothing.
 bool edit_member(Writer& w, const std::string& id, const MemberPatch& patch);
 void remove_member(Writer& w, const std::string& id);
 // Puts a person into a group with a role (changes the role when already in).
-void join_group(Writer& w, const std::string& person, const std::string& group, const std::string& role);
+// Returns false when the person was in the group with that role already.
+bool join_group(Writer& w, const std::string& person, const std::string& group, const std::string& role);
 // Takes a person out of a group. not_found when not in it.
 void leave_group(Writer& w, const std::string& person, const std::string& group);
 // Appoints (or with revoke, releases) an expert in directions. Hub only.
-void set_expert(Writer& w, const std::string& person, const std::vector<std::string>& directions, bool revoke);
+// Returns how many appointments were made or released.
+int set_expert(Writer& w, const std::string& person, const std::vector<std::string>& directions, bool revoke);
 
 // Resolves what a user typed for a member: a unique id prefix of 4+ hex
 // digits, or an exact (case-insensitive) name or short name. `want` limits

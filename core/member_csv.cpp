@@ -245,14 +245,10 @@ class Importer {
         group = std::string(util::trim(std::string_view(item).substr(0, colon)));
         role = std::string(util::trim(std::string_view(item).substr(colon + 1)));
       }
-      join_group(m_w, id, org_ref(group, "group"), role);
-      ++m_result.memberships;
+      if (join_group(m_w, id, org_ref(group, "group"), role)) ++m_result.memberships;
     }
     auto experts = util::split_list(get(r, Column::expert), ';');
-    if (!experts.empty()) {
-      set_expert(m_w, id, experts, false);
-      m_result.experts += static_cast<std::int64_t>(experts.size());
-    }
+    if (!experts.empty()) m_result.experts += set_expert(m_w, id, experts, false);
   }
 
   Writer& m_w;

@@ -1,0 +1,43 @@
+// Shared fixtures of the unit tests: in-memory databases with a node, and
+// temporary folders.
+#pragma once
+
+#include <filesystem>
+#include <random>
+#include <string>
+
+#include "core/db.hpp"
+#include "core/node.hpp"
+
+namespace setevoe::test {
+
+// An in-memory database with a node of the given role.
+inline core::Db memory_node(core::Role role = core::Role::school, const std::string& name = "МБОУ «СОШ № 3»") {
+  auto db = core::Db::open(":memory:", core::OpenMode::create);
+  core::InitOptions o;
+  o.name = name;
+  o.role = role;
+  core::init_node_in(db, o, nullptr);
+  return db;
+}
+
+// A temporary folder removed with everything in it at the end of the scope.
+class TempDir {
+ public:
+  TempDir() {
+    std::random_device rd;
+    m_path = std::filesystem::temp_directory_path() / ("setevoe-unit-" + std::to_string(rd()) + std::to_string(rd()));
+    std::filesystem::create_directories(m_path);
+  }
+  ~TempDir() {
+    std::error_code ec;
+    std::filesystem::remove_all(m_path, ec);
+  }
+  std::string file(const std::string& name) const { return (m_path / name).string(); }
+  const std::filesystem::path& path() const { return m_path; }
+
+ private:
+  std::filesystem::path m_path;
+};
+
+}  // namespace setevoe::test

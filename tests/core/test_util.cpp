@@ -1,0 +1,117 @@
+// Unit tests of util/: text, ids, CSV, JSON, dates.
+#include <catch2/catch.hpp>
+
+#include "core/util/csv.hpp"
+#include "core/util/json.hpp"
+#include "core/util/text.hpp"
+#include "core/util/time.hpp"
+#include "core/util/uuid.hpp"
+
+using namespace setevoe::util;
+
+TEST_CASE("UTF-8 validation") {
+  CHECK(valid_utf8("Гудермес"));
+  CHECK(valid_utf8(""));
+  CHECK_FALSE(valid_utf8("\xD0"));
+  CHECK_FALSE(valid_utf8("abc\xFF"));
+  CHECK_FALSE(valid_utf8("\xC0\xAF"));  // overlong
+}
+
+TEST_CASE("fold makes names comparable regardless of case") {
+  CHECK(fold("СОШ № 3") == fold("сош № 3"));
+  CHECK(fold("ШКОЛА") == "школа");
+  CHECK(fold("Ёлка") != fold("Елка"));  // search merges ё and е, names do not
+}
+
+TEST_CASE("display width and fitting") {
+  CHECK(display_width("Школа") == 5);
+  CHECK(display_width("ab") == 2);
+  CHECK(fit_width("Гудермес", 5) == "Гуде…");
+  CHECK(display_width(fit_width("Гудермес", 5)) == 5);
+  CHECK(fit_width("abc", 10) == "abc");
+}
+
+TEST_CASE("edit distance") {
+  CHECK(edit_distance("membr", "member") == 1);
+  CHECK(edit_distance("", "abc") == 3);
+  CHECK(edit_distance("status", "status") == 0);
+}
+
+TEST_CASE("UUIDv7 layout and uniqueness") {
+  auto a = uuid7(0x0193'0000'0000);
+  auto b = uuid7(0x0193'0000'0000);
+  CHECK(is_uuid(a));
+  CHECK(a != b);
+  CHECK(a.substr(0, 13) == "01930000-0000");
+  CHECK(a[14] == '7');  // version
+  CHECK(std::string("89ab").find(a[19]) != std::string::npos);  // variant
+  CHECK(uuid7(2000) < uuid7(3000));
+}
+
+TEST_CASE("id prefixes are canonicalised") {
+  CHECK(canonical_id_prefix("0193AB") == std::optional<std::string>("0193ab"));
+  CHECK(canonical_id_prefix("0193ab12-4c") == std::optional<std::string>("0193ab12-4c"));
+  CHECK(canonical_id_prefix("0193ab124c") == std::optional<std::string>("0193ab12-4c"));
+  CHECK_FALSE(canonical_id_prefix("школа"));
+  CHECK_FALSE(canonical_id_prefix(""));
+  CHECK_FALSE(canonical_id_prefix(std::string(33, 'a')));
+}
+
+TEST_CASE("CSV: commas, semicolons, BOM, quotes and line breaks") {
+  char sep = 0;
+  CsvError err;
+  auto rows = parse_csv("\xEF\xBB\xBFname;org\r\n\"Иванов; И.\";\"СОШ \"\"№ 1\"\"\"\r\n\"two\nlines\";x\r\n;;\r\n", sep, err);
+  REQUIRE(rows);
+  CHECK(sep == ';');
+  REQUIRE(rows->size() == 3);  // the row of separators only is blank
+  CHECK((*rows)[0].fields == std::vector<std::string>{"name", "org"});
+  CHECK((*rows)[1].fields == std::vector<std::string>{"Иванов; И.", "СОШ \"№ 1\""});
+  CHECK((*rows)[2].fields == std::vector<std::string>{"two\nlines", "x"});
+  CHECK((*rows)[2].line == 3);
+}
+
+TEST_CASE("CSV: malformed quotes are errors with the line") {
+  char sep = 0;
+  CsvError err;
+  CHECK_FALSE(parse_csv("a,b\n1,\"unclosed\n2,3\n", sep, err));
+  CHECK(err.line == 2);
+  CHECK_FALSE(parse_csv("a,b\nx\"y,2\n", sep, err));
+  CHECK(err.line == 2);
+  CHECK_FALSE(parse_csv("a,b\n\"x\"y,2\n", sep, err));
+}
+
+TEST_CASE("CSV writing quotes what needs it and reads back") {
+  std::vector<std::string> fields = {"plain", "with,comma", "with \"quote\"", "two\nlines", ""};
+  auto line = csv_line(fields);
+  char sep = 0;
+  CsvError err;
+  auto rows = parse_csv("h1,h2,h3,h4,h5\r\n" + line, sep, err);
+  REQUIRE(rows);
+  REQUIRE(rows->size() == 2);
+  CHECK((*rows)[1].fields == fields);
+}
+
+TEST_CASE("JSON output escapes and keeps key order") {
+  auto j = Json::object();
+  j.set("b", 1).set("a", "x\"y\n").set("n", nullptr).set("arr", Json::array().push("р").push(2));
+  CHECK(j.dump(0) == R"({"b":1,"a":"x\"y\n","n":null,"arr":["р",2]})");
+  CHECK(json_quote(std::string("\x01", 1)) == "\"\\u0001\"");
+}
+
+TEST_CASE("dates in both accepted forms") {
+  CHECK(parse_date("2026-12-10") == std::optional<std::string>("2026-12-10"));
+  CHECK(parse_date("10.12.2026") == std::optional<std::string>("2026-12-10"));
+  CHECK_FALSE(parse_date("31.02.2026"));
+  CHECK_FALSE(parse_date("2026-13-01"));
+  CHECK_FALSE(parse_date("tomorrow"));
+}
+
+TEST_CASE("times are shown in the node's time zone") {
+  CHECK(iso_utc(0) == "1970-01-01T00:00:00.000Z");
+  // 2026-11-28 19:00 UTC is 22:00 in Moscow (UTC+3).
+  CHECK(local_datetime(1795892400000, "Europe/Moscow") == "28.11.2026 22:00");
+  CHECK(local_datetime(1795892400000, "UTC") == "28.11.2026 19:00");
+  CHECK(known_time_zone("Europe/Moscow"));
+  CHECK_FALSE(known_time_zone("Mars/Olympus"));
+  CHECK_FALSE(known_time_zone("../etc/passwd"));
+}
