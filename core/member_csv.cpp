@@ -128,9 +128,19 @@ class Importer {
     if (!has_name) fail(row.line, trf("there is no «name» column; the columns are: {}", known));
   }
 
+  // A cell's text, trimmed; line breaks of a cell wrapped in the spreadsheet
+  // become spaces, since every field of the registry is one line.
   std::string get(const util::CsvRow& r, Column c) const {
     for (std::size_t i = 0; i < m_header.size(); ++i)
-      if (m_header[i] == c) return std::string(util::trim(r.fields[i]));
+      if (m_header[i] == c) {
+        std::string out;
+        for (char ch : util::trim(r.fields[i])) {
+          bool brk = ch == '\r' || ch == '\n';
+          if (brk && !out.empty() && out.back() == ' ') continue;
+          out.push_back(brk ? ' ' : ch);
+        }
+        return out;
+      }
     return {};
   }
   std::optional<std::string> get_opt(const util::CsvRow& r, Column c) const {
