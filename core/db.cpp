@@ -56,6 +56,18 @@ Stmt& Stmt::bind(int index, std::string_view value) {
   return *this;
 }
 
+Stmt& Stmt::bind_static(int index, std::string_view value) {
+  if (int rc = sqlite3_bind_text64(m_stmt, index, value.data(), value.size(), SQLITE_STATIC, SQLITE_UTF8);
+      rc != SQLITE_OK)
+    fail(rc);
+  return *this;
+}
+
+Stmt& Stmt::bind_static(int index, const Value& value) {
+  if (auto s = std::get_if<std::string>(&value)) return bind_static(index, std::string_view(*s));
+  return bind(index, value);
+}
+
 Stmt& Stmt::bind_null(int index) {
   if (int rc = sqlite3_bind_null(m_stmt, index); rc != SQLITE_OK) fail(rc);
   return *this;
@@ -88,6 +100,8 @@ void Stmt::reset() {
   sqlite3_reset(m_stmt);
   sqlite3_clear_bindings(m_stmt);
 }
+
+void Stmt::rewind() { sqlite3_reset(m_stmt); }
 
 std::int64_t Stmt::column_int(int index) const { return sqlite3_column_int64(m_stmt, index); }
 

@@ -41,6 +41,12 @@ class Stmt {
   Stmt& bind(int index, const std::string& value) { return bind(index, std::string_view(value)); }
   Stmt& bind(int index, const Value& value);
   Stmt& bind_null(int index);
+  // Binds text without copying it: `value` must stay alive and unchanged
+  // until the statement is stepped to the end or reset (hot paths only).
+  Stmt& bind_static(int index, std::string_view value);
+  Stmt& bind_static(int index, const std::string& value) { return bind_static(index, std::string_view(value)); }
+  Stmt& bind_static(int index, const char* value) { return bind_static(index, std::string_view(value)); }
+  Stmt& bind_static(int index, const Value& value);
   Stmt& bind(int index, const std::optional<std::string>& value);
 
   // Steps once: true when a row is available, false when done. Throws on error.
@@ -49,6 +55,9 @@ class Stmt {
   void run();
   // Resets for another execution and clears the bindings.
   void reset();
+  // Resets for another execution, keeping the bindings (every parameter
+  // will be bound again).
+  void rewind();
 
   std::int64_t column_int(int index) const;
   std::string column_text(int index) const;

@@ -37,7 +37,7 @@ class Hlc {
 // "0000018c3f2a0001.<node id>": fixed-width hex tick, a dot and the node's id,
 // so that versions order as strings: first by tick, then by node.
 std::string version_string(std::uint64_t tick, std::string_view node_id);
-// The tick of a version string; 0 when it is malformed.
+// The tick of a version string (or of bare ticks); 0 when it is malformed.
 std::uint64_t version_tick(std::string_view version);
 
 // The version of rows seeded identically on every node.

@@ -142,7 +142,7 @@ Value text_or_null(const std::optional<std::string>& s) {
 
 // created/updated times from a row's _v.
 std::pair<std::string, std::string> row_times(const std::string& versions) {
-  std::uint64_t created = version_tick(field_version(versions, "*")), updated = created;
+  std::uint64_t created = version_tick(field_version(versions, "*", "")), updated = created;
   for (std::size_t pos = 0; (pos = versions.find(":\"", pos)) != std::string::npos; pos += 2)
     updated = std::max(updated, version_tick(std::string_view(versions).substr(pos + 2)));
   auto iso = [](std::uint64_t t) { return t ? util::iso_utc(Hlc::millis(t)) : std::string(); };

@@ -30,7 +30,7 @@ std::string node_label(Db& db, const std::string& node_id) {
 
 }  // namespace
 
-std::string field_version(const std::string& versions_json, std::string_view field) {
+std::string field_version(const std::string& versions_json, std::string_view field, std::string_view owner) {
   // _v is written only by this file, as a flat JSON object of strings; the
   // keys and values never need escaping (field names and versions are ASCII).
   auto find = [&](std::string_view key) -> std::string {
@@ -40,12 +40,18 @@ std::string field_version(const std::string& versions_json, std::string_view fie
     pos += needle.size();
     return versions_json.substr(pos, versions_json.find('"', pos) - pos);
   };
-  auto own = find(field);
-  return own.empty() ? find("*") : own;
+  auto v = find(field);
+  if (v.empty()) v = find("*");
+  if (v.size() == 16) v += "." + std::string(owner);
+  return v;
 }
 
 Writer::Writer(Db& db, util::WallClock clock)
-    : m_db(db), m_tx(db, Transaction::Kind::write), m_clock(std::move(clock)), m_self(self_node(db)) {
+    : m_db(db),
+      m_tx(db, Transaction::Kind::write),
+      m_clock(std::move(clock)),
+      m_self(self_node(db)),
+      m_log(db, "INSERT INTO change (origin, seq, tbl, row_id, hlc) VALUES (?, ?, ?, ?, ?)") {
   Stmt s(db, "SELECT num, last_seq, (SELECT value FROM setting WHERE key = 'hlc') FROM origin WHERE id = ?");
   s.bind(1, m_self.origin);
   if (!s.step()) throw Error(ErrorKind::corrupt, tr("the database has no change stream for this node."));
@@ -59,9 +65,10 @@ Writer::Writer(Db& db, util::WallClock clock)
 
 std::string Writer::stamp() { return version_string(m_hlc.tick(m_clock()), m_self.id); }
 
-void Writer::log(const TableSpec& table, const std::string& id, const std::string& version) {
-  auto& s = m_db.cached("INSERT INTO change (origin, seq, tbl, row_id, version) VALUES (?, ?, ?, ?, ?)");
-  s.bind(1, m_origin_num).bind(2, ++m_seq).bind(3, table.name).bind(4, id).bind(5, version).run();
+void Writer::log(const TableSpec& table, const std::string& id) {
+  m_log.rewind();
+  m_log.bind(1, m_origin_num).bind(2, ++m_seq).bind_static(3, table.name).bind_static(4, id)
+      .bind(5, static_cast<std::int64_t>(m_hlc.last())).run();
   m_dirty = true;
 }
 
@@ -93,17 +100,27 @@ void Writer::create_with_id(const TableSpec& table, const std::string& id, const
   check_fields(table, values);
   check_authority(table, owner.empty() ? nullptr : &owner, values);
   auto version = stamp();
-  std::string columns = "id, owner, _v", params = "?, ?, ?";
-  for (const auto& [field, value] : values) {
-    columns += ", " + field;
-    params += ", ?";
-  }
-  auto& s = m_db.cached(fmt::format("INSERT INTO {} ({}) VALUES ({})", table.name, columns, params));
-  s.bind(1, id).bind(2, owner.empty() ? m_self.id : owner).bind(3, fmt::format("{{\"*\":\"{}\"}}", version));
+  // Built by hand, not with fmt: this runs once per row of a bulk import.
+  std::string sql = "INSERT INTO ";
+  sql.reserve(128);
+  sql += table.name;
+  sql += " (id, owner, _v";
+  for (const auto& [field, value] : values) sql += ", " + field;
+  sql += ") VALUES (?, ?, ?";
+  for (std::size_t i = 0; i < values.size(); ++i) sql += ", ?";
+  sql += ")";
+  auto it = std::find_if(m_inserts.begin(), m_inserts.end(), [&](const auto& e) { return e.first == sql; });
+  if (it == m_inserts.end()) it = m_inserts.insert(m_inserts.end(), {sql, std::make_unique<Stmt>(m_db, sql)});
+  auto& s = *it->second;
+  // Every parameter is bound again below, so the old bindings need no clearing;
+  // the strings bound live until run() returns.
+  auto versions = "{\"*\":\"" + (owner.empty() ? version.substr(0, 16) : version) + "\"}";
+  s.rewind();
+  s.bind_static(1, id).bind_static(2, owner.empty() ? m_self.id : owner).bind_static(3, versions);
   int i = 4;
-  for (const auto& [field, value] : values) s.bind(i++, value);
+  for (const auto& [field, value] : values) s.bind_static(i++, value);
   s.run();
-  log(table, id, version);
+  log(table, id);
 }
 
 bool Writer::update(const TableSpec& table, const std::string& id, const Fields& values) {
@@ -135,7 +152,7 @@ bool Writer::update(const TableSpec& table, const std::string& id, const Fields&
   int i = 3;
   for (const auto& [field, value] : changed) s.bind(i++, value);
   s.run();
-  log(table, id, version);
+  log(table, id);
   return true;
 }
 

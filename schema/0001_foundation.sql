@@ -41,8 +41,9 @@ CREATE TABLE change (
   seq     INTEGER NOT NULL,  -- its sequence number in that stream, from 1, never reused
   tbl     TEXT NOT NULL,     -- the replicated table changed
   row_id  TEXT NOT NULL,     -- the row changed
-  version TEXT NOT NULL,     -- version stamped on the fields written; the fields of
-                             -- row_id whose _v entry equals it carry the change
+  hlc     INTEGER NOT NULL,  -- clock tick of the write; with the origin's node it is
+                             -- the version stamped on the fields written: the fields
+                             -- of row_id whose _v entry equals it carry the change
   PRIMARY KEY (origin, seq)
 ) WITHOUT ROWID;
 

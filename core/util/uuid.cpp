@@ -1,25 +1,43 @@
 // UUID version 7 generation and id prefixes.
 #include "core/util/uuid.hpp"
 
-#include <fmt/format.h>
 #include <sodium.h>
 
 #include <array>
+#include <cstring>
 
 namespace setevoe::util {
 
+namespace {
+// Random bytes from the system's generator, fetched a page at a time: one
+// system call per uuid7() would cost more than the rest of a write.
+void random_bytes(unsigned char* out, std::size_t n) {
+  thread_local std::array<unsigned char, 4096> pool;
+  thread_local std::size_t used = pool.size();
+  if (used + n > pool.size()) {
+    randombytes_buf(pool.data(), pool.size());
+    used = 0;
+  }
+  std::memcpy(out, pool.data() + used, n);
+  sodium_memzero(pool.data() + used, n);
+  used += n;
+}
+}  // namespace
+
 std::string uuid7(std::int64_t unix_ms) {
   std::array<unsigned char, 16> b{};
-  randombytes_buf(b.data(), b.size());
+  random_bytes(b.data() + 6, 10);
   auto ms = static_cast<std::uint64_t>(unix_ms);
   for (int i = 0; i < 6; ++i) b[static_cast<std::size_t>(i)] = static_cast<unsigned char>(ms >> (40 - 8 * i));
   b[6] = static_cast<unsigned char>(0x70 | (b[6] & 0x0F));
   b[8] = static_cast<unsigned char>(0x80 | (b[8] & 0x3F));
-  std::string hex;
-  hex.reserve(36);
+  static constexpr char k_digits[] = "0123456789abcdef";
+  std::string hex(36, '-');
+  std::size_t pos = 0;
   for (std::size_t i = 0; i < b.size(); ++i) {
-    if (i == 4 || i == 6 || i == 8 || i == 10) hex.push_back('-');
-    hex += fmt::format("{:02x}", b[i]);
+    if (i == 4 || i == 6 || i == 8 || i == 10) ++pos;
+    hex[pos++] = k_digits[b[i] >> 4];
+    hex[pos++] = k_digits[b[i] & 0xF];
   }
   return hex;
 }

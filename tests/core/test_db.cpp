@@ -160,6 +160,6 @@ TEST_CASE("check finds nothing wrong in a fresh database and backup makes a usab
   CHECK(kind_of([&] { backup_database(db, dir.file("copy.db"), false); }) == ErrorKind::cannot_create);
   backup_database(db, dir.file("copy.db"), true);
   CHECK(kind_of([&] { backup_database(db, dir.file("missing/copy.db"), false); }) == ErrorKind::cannot_create);
-  db.exec("INSERT INTO change (origin, seq, tbl, row_id, version) VALUES (1, 99, 'org', 'nope', 'v')");
+  db.exec("INSERT INTO change (origin, seq, tbl, row_id, hlc) VALUES (1, 99, 'org', 'nope', 1)");
   CHECK_FALSE(check_database(db).empty());
 }

@@ -26,6 +26,11 @@ std::string versions(Db& db, const std::string& table, const std::string& id) {
   return s.column_text(0);
 }
 
+// The version of a field of a row owned by this node.
+std::string field_version(const std::string& versions_json, std::string_view field) {
+  return core::field_version(versions_json, field, "01900000-0000-7000-8000-0000000000ff");
+}
+
 // A wall clock the test moves by hand.
 struct ManualClock {
   std::shared_ptr<std::int64_t> now = std::make_shared<std::int64_t>(1'800'000'000'000);
@@ -108,9 +113,10 @@ TEST_CASE("each field's version grows on every local edit and others stay") {
     name0 = field_version(v, "name");
   }
   // The change log entry's version is the version on the field it wrote.
-  Stmt last(db, "SELECT version FROM change ORDER BY seq DESC LIMIT 1");
+  Stmt last(db, "SELECT hlc FROM change ORDER BY seq DESC LIMIT 1");
   REQUIRE(last.step());
-  CHECK(last.column_text(0) == name0);
+  CHECK(version_string(static_cast<std::uint64_t>(last.column_int(0)), self_node(db).id) ==
+        core::field_version(versions(db, "org", id), "name", self_node(db).id));
 }
 
 TEST_CASE("writing a field with its current value changes nothing and logs nothing") {
@@ -134,7 +140,8 @@ TEST_CASE("removal writes a versioned tombstone, never a DELETE") {
   REQUIRE(s.step());
   CHECK(s.column_int(0) == 1);
   CHECK(s.column_text(1) == "СОШ");
-  CHECK(field_version(s.column_text(2), "deleted") > field_version(s.column_text(2), "name"));
+  auto owner = self_node(db).id;
+  CHECK(core::field_version(s.column_text(2), "deleted", owner) > core::field_version(s.column_text(2), "name", owner));
   Writer again(db);
   CHECK_THROWS_AS(again.remove(tables::org, id), Error);
   CHECK_THROWS_AS(again.update(tables::org, id, {{"name", "x"}}), Error);
@@ -196,6 +203,14 @@ TEST_CASE("the hub may change any row, and rows it creates for others keep their
   w.commit();
   CHECK(db.query_text("SELECT owner FROM org") == std::optional<std::string>("01900000-0000-7000-8000-00000000bbbb"));
   CHECK(db.query_text("SELECT owner FROM contact") == std::optional<std::string>("01900000-0000-7000-8000-00000000bbbb"));
+  // The hub wrote the contacts: their version names the hub, not the owner.
+  auto contact_v = versions(db, "contact", "01900000-0000-7000-8000-000000000002");
+  auto hub = self_node(db).id;
+  CHECK(core::field_version(contact_v, "email", "01900000-0000-7000-8000-00000000bbbb").substr(17) == hub);
+  // A row the hub owns stores bare ticks for its creation, read back with the owner.
+  auto expertise_v = *db.query_text("SELECT _v FROM expertise");
+  CHECK(expertise_v.size() == std::string(R"({"*":"0123456789abcdef"})").size());
+  CHECK(core::field_version(expertise_v, "person", hub).substr(17) == hub);
 }
 
 TEST_CASE("a failed write inside a writer leaves the database as it was") {
