@@ -42,8 +42,9 @@ Json member_json(const core::Member& m) {
   return j;
 }
 
-// The record as people read it: labels instead of codes, a short id.
-Json member_display(const core::Member& m, std::size_t id_length, const std::string& tz) {
+// The record as people read it: labels instead of codes, a short id; times
+// in the node's zone when `tz` is given (show, not list).
+Json member_display(const core::Member& m, std::size_t id_length, const std::string& tz = {}) {
   auto j = Json::object();
   j.set("short_id", m.id.substr(0, id_length)).set("id", m.id).set("kind", kind_label(m)).set("name", m.name);
   j.set("short_name", m.short_name).set("status", core::term_label(core::member_statuses(), m.status));
@@ -64,6 +65,7 @@ Json member_display(const core::Member& m, std::size_t id_length, const std::str
     if (core::is_group_kind(m.kind)) j.set("members", m.group_members);
   }
   j.set("owner", m.owner);
+  if (tz.empty()) return j;
   auto local = [&](const std::string& iso) -> Json {
     if (iso.size() < 19) return Json();
     std::tm tm{};
@@ -224,8 +226,7 @@ void setup_member(CLI::App& app, Context& ctx, std::function<void()>& action) {
       records.reserve(members.size());
       if (f == Format::table) {
         auto len = core::short_id_length(db);
-        auto tz = ctx.self().time_zone;
-        for (const auto& m : members) records.push_back(member_display(m, len, tz));
+        for (const auto& m : members) records.push_back(member_display(m, len));
       } else {
         for (const auto& m : members) records.push_back(member_json(m));
       }

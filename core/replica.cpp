@@ -42,7 +42,10 @@ std::string field_version(const std::string& versions_json, std::string_view fie
   };
   auto v = find(field);
   if (v.empty()) v = find("*");
-  if (v.size() == 16) v += "." + std::string(owner);
+  if (v.size() == 16) {
+    v.push_back('.');
+    v.append(owner);
+  }
   return v;
 }
 

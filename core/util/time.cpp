@@ -31,17 +31,18 @@ bool known_time_zone(const std::string& tz) {
 }
 
 std::string local_datetime(std::int64_t unix_ms, const std::string& tz) {
-  // localtime_r reads TZ; a CLI process shows times of one node, so setting
-  // it here is harmless, and it avoids a time zone library.
-  const char* old = std::getenv("TZ");
-  std::string saved = old ? old : "";
-  setenv("TZ", known_time_zone(tz) ? tz.c_str() : "UTC", 1);
-  tzset();
+  // localtime_r follows TZ: a process shows the times of one node, so TZ is
+  // set once (tzset reads the zone file) and changed only for another zone.
+  static std::string current;
+  auto zone = known_time_zone(tz) ? tz : std::string("UTC");
+  if (zone != current) {
+    setenv("TZ", zone.c_str(), 1);
+    tzset();
+    current = zone;
+  }
   std::time_t secs = static_cast<std::time_t>(unix_ms / 1000);
   std::tm tm{};
   localtime_r(&secs, &tm);
-  if (old) setenv("TZ", saved.c_str(), 1); else unsetenv("TZ");
-  tzset();
   return fmt::format("{:02}.{:02}.{:04} {:02}:{:02}", tm.tm_mday, tm.tm_mon + 1, tm.tm_year + 1900, tm.tm_hour,
                      tm.tm_min);
 }

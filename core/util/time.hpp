@@ -19,7 +19,8 @@ std::int64_t system_clock_ms();
 // "2026-11-28T19:46:18.123Z".
 std::string iso_utc(std::int64_t unix_ms);
 
-// "28.11.2026 22:46" in the time zone `tz`; UTC when tz is unknown.
+// "28.11.2026 22:46" in the time zone `tz`; UTC when tz is unknown. Sets
+// the process's TZ variable to the zone.
 std::string local_datetime(std::int64_t unix_ms, const std::string& tz);
 
 // True when the system knows the time zone name.
