@@ -53,7 +53,7 @@ core::Db& Context::db() {
     auto from = source == "SETEVOE_DB" ? tr("the SETEVOE_DB variable")
                 : source == "config"   ? trf("the config file {}", core::load_config().path)
                                        : tr("the default location (no --db, SETEVOE_DB or config file)");
-    throw core::Error(e.kind(), trf("{} (The database path {} comes from {}.)", e.what(), path, from));
+    throw core::Error(e.kind(), trf("{} (The database path {} is taken from: {}.)", e.what(), path, from));
   }
   return *m_db;
 }
@@ -96,12 +96,32 @@ bool Context::colour() const {
 
 // ---- The command tree
 
+namespace {
+// CLI11 titles the help's sections with the group names "Options" and
+// "Subcommands"; they are translated here, once the whole tree is built.
+void localise_groups(CLI::App& app) {
+  for (auto* o : app.get_options())
+    if (o->get_group() == "Options") const_cast<CLI::Option*>(o)->group(tr("Options"));
+  for (auto* sub : app.get_subcommands([](CLI::App*) { return true; })) {
+    if (sub->get_group() == "Subcommands") sub->group(tr("Subcommands"));
+    localise_groups(*sub);
+  }
+}
+}  // namespace
+
 std::unique_ptr<CLI::App> make_app(Context& ctx, std::function<void()>& action) {
   auto app = std::make_unique<CLI::App>(
       tr("setevoe: the network of schools of a municipal district, kept offline in one SQLite file and "
          "exchanged as bundles."),
       "setevoe");
-  app->set_version_flag("--version", std::string("setevoe ") + SETEVOE_VERSION);
+  // CLI11's own words, translated; subcommands share the formatter and copy
+  // the help flag when they are added below.
+  auto formatter = app->get_formatter();
+  for (const char* label : {N_("Usage"), N_("Options"), N_("Subcommands"), N_("Positionals"), N_("REQUIRED"),
+                            N_("OPTIONS"), N_("SUBCOMMAND"), N_("SUBCOMMANDS"), N_("Needs"), N_("Excludes")})
+    formatter->label(label, tr(label));
+  app->set_help_flag("-h,--help", tr("print this help and exit"));
+  app->set_version_flag("--version", std::string("setevoe ") + SETEVOE_VERSION, tr("print the version and exit"));
   app->add_option("--db", ctx.db_flag, tr("the database file (else SETEVOE_DB, the config file, ~/.local/share)"))
       ->type_name("PATH");
   app->add_option("--format", ctx.format_flag, tr("output: table for people, json or csv for scripts"))
@@ -115,7 +135,7 @@ std::unique_ptr<CLI::App> make_app(Context& ctx, std::function<void()>& action) 
                  "73 cannot create, 74 input/output error, 75 database busy, 77 not permitted.\n"
                  "See setevoe(1) and setevoe-COMMAND(1)."));
   for (const auto& c : commands()) c.setup(*app->add_subcommand(c.name, tr(c.summary)), ctx, action);
-  setup_complete(*app, ctx, action);
+  localise_groups(*app);
   return app;
 }
 
@@ -173,6 +193,15 @@ int run(int argc, char** argv, std::ostream& out, std::ostream& err) {
   Context ctx(out, err);
   std::function<void()> action;
   std::unique_ptr<CLI::App> app;
+  if (argc >= 2 && std::string_view(argv[1]) == "__complete") {
+    // Completion reads what was typed so far, options included, as plain
+    // words; it never prints an error into the user's shell.
+    try {
+      run_complete(ctx, std::vector<std::string>(argv + 2, argv + argc));
+    } catch (const std::exception&) {
+    }
+    return 0;
+  }
   try {
     app = make_app(ctx, action);
     if (auto hint = unknown_command_hint(*app, argc, argv)) {

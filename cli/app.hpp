@@ -74,7 +74,9 @@ void setup_member(CLI::App&, Context&, std::function<void()>&);
 void setup_direction(CLI::App&, Context&, std::function<void()>&);
 void setup_status(CLI::App&, Context&, std::function<void()>&);
 void setup_db(CLI::App&, Context&, std::function<void()>&);
-void setup_complete(CLI::App&, Context&, std::function<void()>&);
+// The hidden command "__complete" (cli/commands.cpp): candidates for shell
+// completion, or with "--commands" every command path. Never fails loudly.
+void run_complete(Context& ctx, std::vector<std::string> args);
 
 // Builds the whole command tree (used by run and by completion).
 std::unique_ptr<CLI::App> make_app(Context& ctx, std::function<void()>& action);

@@ -149,27 +149,15 @@ void complete(Context& ctx, const std::vector<std::string>& words) {
 
 }  // namespace
 
-void setup_complete(CLI::App& app, Context& ctx, std::function<void()>& action) {
-  auto words = std::make_shared<std::vector<std::string>>();
-  auto list = std::make_shared<bool>(false);
-  auto* cmd = app.add_subcommand("__complete", "");
-  cmd->group("");
-  cmd->add_flag("--commands", *list);
-  cmd->add_option("WORDS", *words)->allow_extra_args();
-  cmd->prefix_command();
-  cmd->callback([&ctx, &action, words, list, cmd] {
-    action = [&ctx, words, list, cmd] {
-      auto rest = cmd->remaining();
-      if (!rest.empty() && rest.front() == "--commands") {
-        std::function<void()> ignored;
-        auto tree = make_app(ctx, ignored);
-        list_paths(*tree, "", ctx.out());
-        return;
-      }
-      if (!rest.empty() && rest.front() == "--") rest.erase(rest.begin());
-      complete(ctx, rest);
-    };
-  });
+void run_complete(Context& ctx, std::vector<std::string> args) {
+  if (!args.empty() && args.front() == "--commands") {
+    std::function<void()> ignored;
+    auto tree = make_app(ctx, ignored);
+    list_paths(*tree, "", ctx.out());
+    return;
+  }
+  if (!args.empty() && args.front() == "--") args.erase(args.begin());
+  complete(ctx, args);
 }
 
 }  // namespace setevoe::cli

@@ -28,9 +28,7 @@ void setup_db(CLI::App& app, Context& ctx, std::function<void()>& action) {
       }
       if (!problems.empty())
         throw core::Error(core::ErrorKind::corrupt,
-                          trf("{} problems found in {}. Restore the database from a backup, or ask for help with the "
-                              "output above.",
-                              problems.size(), ctx.db().path()));
+                          trf("problems found in {}: {}. Restore the database from a backup, or ask for help with the output above.", ctx.db().path(), problems.size()));
     };
   });
 

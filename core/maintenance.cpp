@@ -60,15 +60,15 @@ std::vector<std::string> check_database(Db& db) {
     problems.push_back(tr("this node's change stream is missing"));
   auto own_gap = db.query_int(
       "SELECT count(*) FROM change c JOIN origin o ON o.num = c.origin WHERE c.seq > o.last_seq");
-  if (own_gap) problems.push_back(trf("{} changes have sequence numbers above their stream's last one", own_gap));
+  if (own_gap) problems.push_back(trf("changes with sequence numbers above their stream's last one: {}", own_gap));
   for (const auto* t : replicated_tables()) {
     auto orphans = db.query_int(fmt::format(
         "SELECT count(*) FROM change c WHERE c.tbl = '{0}' AND NOT EXISTS (SELECT 1 FROM {0} r WHERE r.id = c.row_id)",
         t->name));
-    if (orphans) problems.push_back(trf("{} change log entries name rows missing from table {}", orphans, t->name));
+    if (orphans) problems.push_back(trf("change log entries that name rows missing from table {}: {}", t->name, orphans));
     auto bad = db.query_int(fmt::format(
         "SELECT count(*) FROM {} WHERE NOT json_valid(_v) OR json_extract(_v, '$.\"*\"') IS NULL", t->name));
-    if (bad) problems.push_back(trf("{} rows of table {} have no valid field versions", bad, t->name));
+    if (bad) problems.push_back(trf("rows of table {} without valid field versions: {}", t->name, bad));
   }
   return problems;
 }

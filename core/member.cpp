@@ -92,7 +92,7 @@ bool is_group_kind(std::string_view kind) {
 
 std::string checked_name(std::string_view name, std::string_view what) {
   auto t = util::trim(name);
-  if (t.empty()) throw Error(ErrorKind::usage, trf("the {} is empty; give a name.", what));
+  if (t.empty()) throw Error(ErrorKind::usage, trf("the {} is empty.", what));
   if (!util::valid_utf8(t)) throw Error(ErrorKind::usage, trf("the {} is not valid UTF-8 text.", what));
   if (t.size() > 1000) throw Error(ErrorKind::usage, trf("the {} is longer than 1000 bytes; shorten it.", what));
   for (unsigned char c : t)
@@ -184,7 +184,7 @@ std::string resolve_member(Db& db, std::string_view ref_in, std::string_view wan
   bool orgs = want.empty() || want == "org" || want == "group", people = want.empty() || want == "person";
   std::string org_where = want == "group" ? "AND kind IN " + group_kinds_sql() : "";
   std::string what = want == "person" ? tr("person") : want == "group" ? tr("group") : want == "org" ? tr("organisation")
-                                                                                                      : tr("member");
+                                                                                                      : tr("record");
   auto prefix = util::canonical_id_prefix(ref);
   std::size_t digits = prefix ? std::count_if(prefix->begin(), prefix->end(), [](char c) { return c != '-'; }) : 0;
   if (prefix && digits >= 4) {
@@ -433,7 +433,7 @@ bool write_contacts(Writer& w, const std::string& person_id, const std::string& 
 }  // namespace
 
 std::string add_person(Writer& w, const PersonInput& in) {
-  auto name = checked_name(in.name, tr("name"));
+  auto name = checked_name(in.name, tr("full name"));
   auto status = parse_term(member_statuses(), in.status, tr("status"));
   auto org = resolve_member(w.db(), in.org, "org");
   auto email = checked_email(in.email);
@@ -462,7 +462,7 @@ bool edit_member(Writer& w, const std::string& id, const MemberPatch& patch) {
   if (patch.empty()) throw Error(ErrorKind::usage, tr("nothing to change: give at least one field, such as --name."));
   auto m = get_member(w.db(), id, false);
   Fields f;
-  if (patch.name) f.push_back({"name", checked_name(*patch.name, tr("name"))});
+  if (patch.name) f.push_back({"name", checked_name(*patch.name, m.is_org ? tr("name") : tr("full name"))});
   if (patch.status) f.push_back({"status", parse_term(member_statuses(), *patch.status, tr("status"))});
   if (m.is_org) {
     for (auto [set, option] : {std::pair{patch.org.has_value(), "--org"}, {patch.position.has_value(), "--position"},

@@ -223,7 +223,7 @@ class Importer {
     if (!get(r, Column::kind).empty() || !get(r, Column::short_name).empty())
       throw Error(ErrorKind::bad_data, tr("a person's row has a kind or a short name; for an organisation write "
                                           "type org"));
-    auto name = checked_name(get(r, Column::name), tr("name"));
+    auto name = checked_name(get(r, Column::name), tr("full name"));
     auto org_cell = get(r, Column::org);
     if (org_cell.empty()) throw Error(ErrorKind::bad_data, trf("«{}» has no org: give the organisation they work in", name));
     auto org = org_ref(org_cell, "org");

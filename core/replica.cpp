@@ -79,16 +79,16 @@ void Writer::check_authority(const TableSpec& table, const std::string* owner, c
   if (m_self.role == Role::hub) return;
   if (table.hub_only)
     throw Error(ErrorKind::not_permitted,
-                trf("only the district hub may change the {}: this node is a school. Ask the moderator.", tr(table.label)));
+                trf("only the district hub may change records of the kind «{}»: this node is a school. Ask the moderator.", tr(table.label)));
   for (const auto& [field, value] : values)
     for (const char* hub_field : table.hub_fields)
       if (field == hub_field)
         throw Error(ErrorKind::not_permitted,
-                    trf("only the district hub may change the field «{}» of the {}. Ask the moderator.", field,
+                    trf("only the district hub may change the field «{}» of records of the kind «{}». Ask the moderator.", field,
                         tr(table.label)));
   if (owner && *owner != m_self.id)
     throw Error(ErrorKind::not_permitted,
-                trf("this {} belongs to the node {}; only that node or the district hub may change it.",
+                trf("this record (kind «{}») belongs to the node {}; only that node or the district hub may change it.",
                     tr(table.label), node_label(m_db, *owner)));
 }
 
@@ -134,7 +134,7 @@ bool Writer::update(const TableSpec& table, const std::string& id, const Fields&
   current.bind(1, id);
   if (!current.step() || (current.column_int(1) != 0 &&
                           !(values.size() == 1 && values[0].first == "deleted")))
-    throw Error(ErrorKind::not_found, trf("there is no {} with the id {}.", tr(table.label), id));
+    throw Error(ErrorKind::not_found, trf("there is no record of the kind «{}» with the id {}.", tr(table.label), id));
   auto owner = current.column_text(0);
   Fields changed;
   for (std::size_t i = 0; i < values.size(); ++i)
@@ -161,7 +161,7 @@ bool Writer::update(const TableSpec& table, const std::string& id, const Fields&
 
 void Writer::remove(const TableSpec& table, const std::string& id) {
   if (!update(table, id, {{"deleted", std::int64_t{1}}}))
-    throw Error(ErrorKind::not_found, trf("the {} {} is removed already.", tr(table.label), id));
+    throw Error(ErrorKind::not_found, trf("the record {} (kind «{}») is removed already.", id, tr(table.label)));
 }
 
 void Writer::commit() {

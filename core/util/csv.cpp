@@ -1,6 +1,9 @@
 // CSV reading and writing.
 #include "core/util/csv.hpp"
 
+// Marks messages for extraction; core/i18n.hpp translates them (util/ does not depend on it).
+#define N_(msgid) msgid
+
 namespace setevoe::util {
 
 namespace {
@@ -55,7 +58,7 @@ std::optional<std::vector<CsvRow>> parse_csv(std::string_view text, char& separa
     }
     if (c == '"') {
       if (!field.empty() || was_quoted) {
-        error = {line, "a quote inside an unquoted field; put the whole field in quotes and double the quotes inside"};
+        error = {line, N_("a quote inside an unquoted field; put the whole field in quotes and double the quotes inside")};
         return std::nullopt;
       }
       quoted = was_quoted = row_has_content = true;
@@ -68,7 +71,7 @@ std::optional<std::vector<CsvRow>> parse_csv(std::string_view text, char& separa
       row.line = line;
     } else {
       if (was_quoted) {
-        error = {line, "text after a closing quote; put the whole field in quotes"};
+        error = {line, N_("text after a closing quote; put the whole field in quotes")};
         return std::nullopt;
       }
       field.push_back(c);
@@ -76,7 +79,7 @@ std::optional<std::vector<CsvRow>> parse_csv(std::string_view text, char& separa
     }
   }
   if (quoted) {
-    error = {row.line, "a quoted field is not closed before the end of the file"};
+    error = {row.line, N_("a quoted field is not closed before the end of the file")};
     return std::nullopt;
   }
   end_row();

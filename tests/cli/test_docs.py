@@ -55,15 +55,33 @@ class DocsTest(SetevoeTest):
             self.fail(msg)
 
     def command_paths(self):
-        r = self.ok("__complete", "--commands")
-        paths = [line.split("\t")[0].strip() for line in r.out.splitlines() if line.strip()]
-        self.assertTrue(paths, "setevoe __complete --commands listed nothing")
-        for p in paths:
-            self.assertNotIn("__complete", p, "the hidden command must not be listed")
+        """Every command path, from the "Subcommands:" sections of --help, walked down the tree."""
+        paths, todo = [], [[]]
+        while todo:
+            path = todo.pop(0)
+            out = self.ok(*path, "--help").out
+            section = re.search(r"^Subcommands:\n((?:  \S.*\n|\s{6,}.*\n)*)", out, re.M)
+            if not section:
+                continue
+            for line in section.group(1).splitlines():
+                m = re.match(r"^  (\S+)", line)
+                if m:
+                    paths.append(" ".join(path + [m.group(1)]))
+                    todo.append(path + [m.group(1)])
+        self.assertTrue(paths, "setevoe --help lists no commands")
         return paths
 
+    def completion_paths(self):
+        """Every command path, as `setevoe __complete --commands` lists them for the completions."""
+        r = self.ok("__complete", "--commands")
+        return [line.split("\t")[0].strip() for line in r.out.splitlines() if line.strip()]
+
+    def all_paths(self):
+        """The command paths that --help shows and those that the completions offer."""
+        return sorted(set(self.command_paths()) | set(self.completion_paths()))
+
     def top_commands(self):
-        return [p for p in self.command_paths() if " " not in p]
+        return [p for p in self.all_paths() if " " not in p]
 
     def options_of(self, *path):
         """The options that `setevoe PATH --help` lists, long and short."""
@@ -83,13 +101,17 @@ class DocsTest(SetevoeTest):
 
 
 class ManPagesTest(DocsTest):
-    def test_commands_list_has_subcommands(self):
-        # The completions and the other tests depend on the full command tree.
+    def test_help_lists_the_commands(self):
         paths = self.command_paths()
-        self.assertIn("member", paths)
-        self.assertIn("member add org", paths,
-                      "setevoe __complete --commands must list every command path, subcommands included:\n"
-                      + "\n".join(paths))
+        for path in ("init", "member", "member add org", "member import", "direction list", "db backup"):
+            self.assertIn(path, paths)
+
+    def test_complete_lists_every_command_path(self):
+        # The completions get the command tree from here: it must be the one --help shows.
+        listed = self.completion_paths()
+        self.assertNotIn("__complete", " ".join(listed), "the hidden command must not be listed")
+        self.assertEqual(sorted(listed), sorted(self.command_paths()),
+                         "setevoe __complete --commands must print every command path, one a line")
 
     def test_every_command_has_a_page(self):
         for cmd in self.top_commands():
@@ -97,7 +119,7 @@ class ManPagesTest(DocsTest):
                 self.assertTrue(os.path.isfile(man_page("setevoe-" + cmd)), f"man/setevoe-{cmd}.1 is missing")
 
     def test_every_subcommand_is_in_its_page(self):
-        for path in self.command_paths():
+        for path in self.all_paths():
             words = path.split()
             if len(words) < 2:
                 continue
@@ -140,7 +162,7 @@ class ManPagesTest(DocsTest):
         for option in sorted(longs | shorts):
             with self.subTest(command="setevoe", option=option):
                 self.assertTrue(documents_option(text, option), f"setevoe.1 does not document {option}")
-        for path in self.command_paths():
+        for path in self.all_paths():
             words = path.split()
             longs, shorts = self.options_of(*words)
             text = read(man_page("setevoe-" + words[0]))
