@@ -53,14 +53,18 @@ struct Candidates {
   }
 };
 
-void values_for(const std::string& type, Context& ctx, Candidates& c) {
+void values_for(const std::string& type_name, Context& ctx, Candidates& c) {
+  // A validator adds its choices to the type name: "FORMAT:{table,json,csv}".
+  auto type = type_name.substr(0, type_name.find(':'));
   auto terms = [&](const std::vector<core::Term>& list) {
     for (const auto& t : list) c.add(t.code, tr(t.label));
   };
-  if (type == "KIND") {
+  if (type == "KIND" || type == "ORGKIND") {
     terms(core::org_kinds());
-    c.add("org", tr("organisation"));
-    c.add("person", tr("person"));
+    if (type == "KIND") {  // member list --kind takes these too
+      c.add("org", tr("organisation"));
+      c.add("person", tr("person"));
+    }
   } else if (type == "STATUS") {
     terms(core::member_statuses());
   } else if (type == "ROLE") {

@@ -49,8 +49,10 @@ Json member_display(const core::Member& m, std::size_t id_length, const std::str
   j.set("short_id", m.id.substr(0, id_length)).set("id", m.id).set("kind", kind_label(m)).set("name", m.name);
   j.set("short_name", m.short_name).set("status", core::term_label(core::member_statuses(), m.status));
   if (!m.is_org) {
+    auto org = m.org_short.empty() ? m.org_name : m.org_short;
     j.set("org", m.org_name.empty() ? trf("(not yet received: {})", m.org_id)
-                                    : m.org_short.empty() ? m.org_name : m.org_short);
+                 : m.org_removed    ? trf("{} (removed)", org)
+                                    : org);
     j.set("position", m.position);
     j.set("email", m.email).set("phone", m.phone);
     std::string groups;
@@ -126,7 +128,7 @@ void setup_add(CLI::App& member, Context& ctx, std::function<void()>& action) {
   auto* o = add->add_subcommand("org", tr("add an organisation: a school, association, group, ..."));
   o->add_option("--kind", org->kind, tr("school, kindergarten, additional-education, methodological-association, "
                                          "methodological-service, creative-group, expert-council, education-department"))
-      ->required()->type_name("KIND");
+      ->required()->type_name("ORGKIND");
   o->add_option("--name", org->name, tr("the full name"))->required()->type_name("NAME");
   auto* short_opt = o->add_option("--short", *org_short, tr("a short name for tables"))->type_name("NAME");
   o->add_option("--status", org->status, tr("potential, active (default) or left"))->type_name("STATUS");
@@ -176,7 +178,7 @@ void setup_edit(CLI::App& member, Context& ctx, std::function<void()>& action) {
                         N_("people: the position (\"\" clears it)"),
                         N_("people: e-mail (\"\" clears it)"),
                         N_("people: telephone (\"\" clears it)")};
-  const char* types[] = {"KIND", "NAME", "NAME", "STATUS", "ORG", "TEXT", "EMAIL", "PHONE"};
+  const char* types[] = {"ORGKIND", "NAME", "NAME", "STATUS", "ORG", "TEXT", "EMAIL", "PHONE"};
   std::vector<CLI::Option*> opts;
   for (std::size_t i = 0; i < 8; ++i)
     opts.push_back(edit->add_option(names[i], (*values)[i], tr(help[i]))->type_name(types[i]));
@@ -277,7 +279,7 @@ void setup_member(CLI::App& app, Context& ctx, std::function<void()>& action) {
     action = [&ctx, join_args] {
       auto& db = ctx.db();
       auto person = core::resolve_member(db, (*join_args)[0], "person");
-      auto group = core::resolve_member(db, (*join_args)[1], "group");
+      auto group = core::resolve_member(db, (*join_args)[1], "org");  // join_group says why a school is no group
       core::Writer w(db);
       core::join_group(w, person, group, (*join_args)[2]);
       w.commit();

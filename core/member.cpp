@@ -277,7 +277,8 @@ constexpr const char* k_org_columns =
     "(SELECT count(*) FROM membership m JOIN person p ON p.id = m.person AND p.deleted = 0 "
     " WHERE m.grp = o.id AND m.deleted = 0)";
 constexpr const char* k_person_columns =
-    "p.id, p.name, p.org, coalesce(o.name, ''), p.position, p.status, p.owner, p._v, coalesce(o.short_name, '')";
+    "p.id, p.name, p.org, coalesce(o.name, ''), p.position, p.status, p.owner, p._v, coalesce(o.short_name, ''), "
+    "coalesce(o.deleted, 0)";
 
 Member read_org(const Stmt& s) {
   Member m;
@@ -305,6 +306,7 @@ Member read_person(const Stmt& s) {
   m.owner = s.column_text(6);
   std::tie(m.created_at, m.updated_at) = row_times(s.column_text(7));
   m.org_short = s.column_text(8);
+  m.org_removed = s.column_int(9) != 0;
   return m;
 }
 
@@ -314,7 +316,7 @@ Member get_member(Db& db, const std::string& id, bool with_contacts) {
   Stmt o(db, fmt::format("SELECT {} FROM org o WHERE o.id = ? AND o.deleted = 0", k_org_columns));
   o.bind(1, id);
   if (o.step()) return read_org(o);
-  Stmt p(db, fmt::format("SELECT {} FROM person p LEFT JOIN org o ON o.id = p.org AND o.deleted = 0 "
+  Stmt p(db, fmt::format("SELECT {} FROM person p LEFT JOIN org o ON o.id = p.org "
                          "WHERE p.id = ? AND p.deleted = 0",
                          k_person_columns));
   p.bind(1, id);
@@ -348,7 +350,7 @@ std::vector<Member> list_members(Db& db, const MemberFilter& f) {
   }
   if (want_people) {
     Stmt s(db, fmt::format(
-                   "SELECT {} FROM person p LEFT JOIN org o ON o.id = p.org AND o.deleted = 0 WHERE p.deleted = 0 "
+                   "SELECT {} FROM person p LEFT JOIN org o ON o.id = p.org WHERE p.deleted = 0 "
                    "AND (?1 IS NULL OR p.status = ?1) "
                    "AND (?2 IS NULL OR p.org = ?2 OR EXISTS (SELECT 1 FROM membership m WHERE m.person = p.id "
                    "     AND m.grp = ?2 AND m.deleted = 0)) "
@@ -403,6 +405,17 @@ std::string add_org(Writer& w, const OrgInput& in) {
   auto name = checked_name(in.name, tr("name"));
   std::optional<std::string> short_name;
   if (in.short_name && !util::trim(*in.short_name).empty()) short_name = checked_name(*in.short_name, tr("short name"));
+  auto& same = w.db().cached("SELECT id, name FROM org WHERE kind = ? AND deleted = 0");
+  same.bind(1, kind);
+  while (same.step())
+    if (util::fold(same.column_text(1)) == util::fold(name)) {
+      auto existing = same.column_text(0);
+      same.reset();
+      throw Error(ErrorKind::bad_data, trf("«{}» is in the registry already (id {}). Change that record with "
+                                           "'setevoe member edit' instead.",
+                                           name, existing));
+    }
+  same.reset();
   return w.create(tables::org, {{"kind", kind}, {"name", name}, {"short_name", text_or_null(short_name)},
                                 {"status", status}});
 }

@@ -57,6 +57,7 @@ struct Member {
   std::string org_id;       // people: the org they work in
   std::string org_name;     // its name, or empty when not yet received
   std::string org_short;    // its short name, or empty
+  bool org_removed = false; // the org was removed from the registry
   std::string position;     // people
   std::optional<std::string> email, phone;  // people's contacts (personal data)
   std::vector<GroupRole> groups;            // people: groups joined; orgs: none
@@ -104,6 +105,7 @@ std::optional<std::string> checked_phone(const std::optional<std::string>& phone
 
 // ---- Operations. Writers carry the transaction; readers take the Db.
 
+// Error: bad_data when an org of the same kind and name is in the registry.
 std::string add_org(Writer& w, const OrgInput& in);
 // Error: bad_data when a person of the same name is in the same org already.
 std::string add_person(Writer& w, const PersonInput& in);

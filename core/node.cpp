@@ -92,6 +92,10 @@ NodeInfo init_node(const std::string& db_path, const InitOptions& options) {
                                               "only copy of a node's secret key: move it to a safe place, then run "
                                               "init again.",
                                               key_path));
+  auto parent = fs::path(db_path).parent_path();
+  if (!parent.empty() && !fs::is_directory(parent, ec))
+    throw Error(ErrorKind::cannot_create, trf("cannot create {}: the folder {} does not exist. Create it first.", db_path,
+                                              parent.string()));
   // Build everything under temporary names, then rename: a failure at any
   // point leaves no database and no key behind.
   auto suffix = ".init-" + std::to_string(::getpid());

@@ -70,7 +70,9 @@ class Init(SetevoeTest):
         self.fails(64, "init", db=self.path("a.db"))  # --name missing
         self.fails(64, "init", "--name", "", db=self.path("a.db"))
         self.fails(64, "init", "--name", "Школа", "--time-zone", "Mars/Olympus", db=self.path("a.db"))
-        self.fails(73, "init", "--name", "Школа", db=self.path("no/such/folder/a.db"))
+        r = self.fails(73, "init", "--name", "Школа", db=self.path("no/such/folder/a.db"))
+        self.assertIn(self.path("no/such/folder"), r.err)
+        self.assertNotIn(".init-", r.err)
         os.mkdir(self.path("ro"))
         os.chmod(self.path("ro"), 0o500)
         if os.geteuid() != 0:  # root writes anywhere

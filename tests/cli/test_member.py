@@ -47,6 +47,13 @@ class MemberAdd(SetevoeTest):
         people = self.ok("--format", "json", "member", "list", "--kind", "person", db=db).json()
         self.assertEqual(people, [])
 
+    def test_a_duplicate_org_is_refused(self):
+        db = self.init()
+        org = self.add_org(db, "СОШ № 1")
+        r = self.fails(65, "member", "add", "org", "--kind", "school", "--name", "сош № 1", db=db)
+        self.assertIn(org, r.err)
+        self.add_org(db, "СОШ № 1", kind="kindergarten")  # another kind: another record
+
     def test_a_duplicate_person_is_refused(self):
         db = self.init()
         org = self.add_org(db, "СОШ № 1")
@@ -152,7 +159,10 @@ class MemberChange(SetevoeTest):
                          (None, None, 1))
         con.close()
         # --yes may also come after the command.
+        other = self.add_person(db, "Петрова Анна Сергеевна", school)
         self.ok("member", "remove", school, "--yes", db=db)
+        shown = self.ok("member", "show", other, db=db).out
+        self.assertIn("СОШ № 1 (removed)", shown)
 
     def test_join_leave_and_group_rules(self):
         db = self.init()
@@ -163,7 +173,8 @@ class MemberChange(SetevoeTest):
         self.ok("member", "join", p, tg, "--role", "секретарь", db=db)
         shown = self.ok("--format", "json", "member", "show", p, db=db).json()
         self.assertEqual(shown["groups"], [{"id": tg, "name": "Творческая группа «Одарённые дети»", "role": "secretary"}])
-        self.fails(66, "member", "join", p, school, db=db)  # a school is not a group
+        r = self.fails(64, "member", "join", p, school, db=db)  # a school is not a group
+        self.assertIn("--org", r.err)
         self.fails(64, "member", "join", p, tg, "--role", "king", db=db)
         self.ok("member", "leave", p, tg, db=db)
         self.fails(66, "member", "leave", p, tg, db=db)
