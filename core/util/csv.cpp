@@ -1,6 +1,8 @@
 // CSV reading and writing.
 #include "core/util/csv.hpp"
 
+#include <algorithm>
+
 // Marks messages for extraction; core/i18n.hpp translates them (util/ does not depend on it).
 #define N_(msgid) msgid
 
@@ -87,8 +89,13 @@ std::optional<std::vector<CsvRow>> parse_csv(std::string_view text, char& separa
 }
 
 std::string csv_field(std::string_view value, char separator) {
-  bool needs = value.find_first_of("\"\r\n") != std::string_view::npos || value.find(separator) != std::string_view::npos ||
-               (!value.empty() && (value.front() == ' ' || value.back() == ' '));
+  // Both separators are quoted whichever is in use, so that a reader that
+  // guesses the separator from the first line cannot guess wrong; so is a
+  // leading byte order mark, which a reader would strip.
+  bool needs = value.find_first_of("\"\r\n,;") != std::string_view::npos ||
+               value.find(separator) != std::string_view::npos ||
+               (!value.empty() && (value.front() == ' ' || value.back() == ' ')) ||
+               value.substr(0, 3) == "\xEF\xBB\xBF";
   if (!needs) return std::string(value);
   std::string out = "\"";
   for (char c : value) {
@@ -101,6 +108,9 @@ std::string csv_field(std::string_view value, char separator) {
 
 std::string csv_line(const std::vector<std::string>& fields, char separator) {
   std::string out;
+  // A line of empty fields reads as a blank line, which readers skip: a
+  // quoted empty field keeps such a row a row.
+  if (std::all_of(fields.begin(), fields.end(), [](const std::string& f) { return f.empty(); })) out = "\"\"";
   for (std::size_t i = 0; i < fields.size(); ++i) {
     if (i) out.push_back(separator);
     out += csv_field(fields[i], separator);
