@@ -203,7 +203,9 @@ Db Db::open(const std::string& path, OpenMode mode) {
                                          path, version, latest));
 
   if (!memory) db.query_text("PRAGMA journal_mode=WAL");
-  db.exec("PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;");
+  // A 32 MB page cache: bulk imports into a registry of thousands of people
+  // stay in memory until commit instead of spilling pages to the WAL midway.
+  db.exec("PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; PRAGMA cache_size=-32000;");
   db.migrate();
   return db;
 }
