@@ -133,9 +133,13 @@ void complete(Context& ctx, const std::vector<std::string>& words) {
     return;
   }
   if (c.current.rfind("-", 0) == 0) {
+    // The command's own options, then the global ones (--help and --version
+    // only once, at the top).
     for (CLI::App* a = current; a; a = a->get_parent())
       for (const auto* o : a->get_options()) {
-        for (const auto& l : o->get_lnames()) c.add("--" + l, o->get_description());
+        bool top = a->get_parent() == nullptr;
+        for (const auto& l : o->get_lnames())
+          if ((l != "help" && l != "version") || top) c.add("--" + l, o->get_description());
       }
     return;
   }

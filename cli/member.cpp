@@ -113,7 +113,10 @@ void show_member(Context& ctx, const std::string& id, bool created) {
   if (f == Format::table) {
     if (created) ctx.say(trf("Added: {} «{}», id {}", kind_label(m), m.name, m.id));
     if (created && ctx.quiet) ctx.out() << m.id << '\n';
-    if (!created) print_record(ctx, member_display(m, 36, ctx.self().time_zone), show_columns(f), f);
+    if (created) return;
+    auto d = member_display(m, 36, ctx.self().time_zone);
+    if (auto owner = core::node_name(db, m.owner)) d.set("owner", fmt::format("{} ({})", *owner, m.owner));
+    print_record(ctx, d, show_columns(f), f);
     return;
   }
   print_record(ctx, member_json(m), show_columns(f), f);
@@ -218,6 +221,7 @@ void setup_member(CLI::App& app, Context& ctx, std::function<void()>& action) {
   list->add_option("--org", filter->org, tr("people of an organisation or members of a group"))->type_name("ORG");
   list->add_option("--status", filter->status, tr("potential, active or left"))->type_name("STATUS");
   list->add_option("--direction", filter->direction, tr("experts in a direction"))->type_name("DIRECTION");
+  list->add_option("--name", filter->name, tr("only records whose name contains this text (any case)"))->type_name("TEXT");
   list->callback([&ctx, &action, filter] {
     action = [&ctx, filter] {
       auto& db = ctx.db();
@@ -228,7 +232,22 @@ void setup_member(CLI::App& app, Context& ctx, std::function<void()>& action) {
       records.reserve(members.size());
       if (f == Format::table) {
         auto len = core::short_id_length(db);
-        for (const auto& m : members) records.push_back(member_display(m, len));
+        // Listing a group: each member's role in it.
+        std::string group = filter->org ? core::resolve_member(db, *filter->org, "org") : std::string();
+        bool roles = false;
+        for (const auto& m : members) {
+          auto d = member_display(m, len);
+          for (const auto& g : m.groups)
+            if (g.group_id == group) {
+              d.set("role", core::term_label(core::group_roles(), g.role));
+              roles = true;
+            }
+          records.push_back(std::move(d));
+        }
+        auto columns = list_columns(f);
+        if (roles) columns.insert(columns.end() - 1, Column{"role", tr("Role")});
+        print_list(ctx, records, columns, f);
+        return;
       } else {
         for (const auto& m : members) records.push_back(member_json(m));
       }
@@ -328,21 +347,28 @@ void setup_member(CLI::App& app, Context& ctx, std::function<void()>& action) {
 
   // import / export
   auto import_path = std::make_shared<std::string>();
+  auto dry_run = std::make_shared<bool>(false);
   auto* import = member->add_subcommand("import", tr("import organisations and people from a CSV spreadsheet (all or nothing)"));
   import->add_option("FILE", *import_path, tr("CSV file, UTF-8, comma or semicolon separated"))->required()->type_name("FILE");
-  import->callback([&ctx, &action, import_path] {
-    action = [&ctx, import_path] {
+  import->add_flag("--dry-run", *dry_run, tr("check the file and say what would change, writing nothing"));
+  import->callback([&ctx, &action, import_path, dry_run] {
+    action = [&ctx, import_path, dry_run] {
       core::Writer w(ctx.db());
       auto r = core::import_members(w, *import_path);
-      w.commit();
+      // A dry run drops the writer without commit: everything is rolled back.
+      if (!*dry_run) w.commit();
       if (ctx.format() == Format::json) {
         ctx.out() << Json::object().set("orgs", r.orgs).set("people", r.people).set("memberships", r.memberships)
-                         .set("experts", r.experts).dump() << '\n';
-        return;
+                         .set("experts", r.experts).set("dry_run", *dry_run).dump() << '\n';
+      } else if (*dry_run) {
+        ctx.say(trf("Dry run: the file is fine; importing it would write: organisations {}, people {}, group "
+                    "memberships {}, expert appointments {}. Nothing was written.",
+                    r.orgs, r.people, r.memberships, r.experts));
+      } else {
+        ctx.say(trf("Imported from {} (new or changed): organisations {}, people {}, group memberships {}, "
+                    "expert appointments {}.",
+                    *import_path, r.orgs, r.people, r.memberships, r.experts));
       }
-      ctx.say(trf("Imported from {} (new or changed): organisations {}, people {}, group memberships {}, "
-                  "expert appointments {}.",
-                  *import_path, r.orgs, r.people, r.memberships, r.experts));
     };
   });
   auto export_out = std::make_shared<std::string>("-");

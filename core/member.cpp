@@ -375,7 +375,14 @@ std::vector<Member> list_members(Db& db, const MemberFilter& f) {
     return 99;
   };
   std::vector<std::pair<std::pair<std::size_t, std::string>, std::size_t>> keys;
-  for (std::size_t i = 0; i < out.size(); ++i) keys.push_back({{kind_rank(out[i]), util::fold(out[i].name)}, i});
+  auto wanted = f.name ? util::fold(util::trim(*f.name)) : std::string();
+  for (std::size_t i = 0; i < out.size(); ++i) {
+    auto folded = util::fold(out[i].name);
+    if (!wanted.empty() && folded.find(wanted) == std::string::npos &&
+        util::fold(out[i].short_name).find(wanted) == std::string::npos)
+      continue;
+    keys.push_back({{kind_rank(out[i]), std::move(folded)}, i});
+  }
   std::sort(keys.begin(), keys.end());
   std::vector<Member> sorted;
   sorted.reserve(out.size());

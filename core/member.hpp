@@ -94,6 +94,7 @@ struct MemberFilter {
   std::optional<std::string> org;        // people of an org, or members of a group
   std::optional<std::string> status;
   std::optional<std::string> direction;  // experts in a direction
+  std::optional<std::string> name;       // part of the name or short name, any case
   bool with_contacts = false;            // fill email and phone
 };
 
@@ -146,7 +147,8 @@ struct ImportResult {
   std::int64_t orgs = 0, people = 0, memberships = 0, experts = 0;
 };
 // Imports a CSV file all or nothing: the first bad row stops it with the file
-// name, line number and reason (bad_data), and nothing is written.
+// name, line number and reason (bad_data), and nothing is written. The rows
+// are written through `w`; the caller commits (or, for a dry run, does not).
 ImportResult import_members(Writer& w, const std::string& path);
 
 // The registry as CSV that import_members reads back.

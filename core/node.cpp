@@ -148,6 +148,13 @@ NodeInfo self_node(Db& db) {
   return n;
 }
 
+std::optional<std::string> node_name(Db& db, const std::string& node_id) {
+  Stmt s(db, "SELECT name FROM node WHERE id = ?");
+  s.bind(1, node_id);
+  if (!s.step()) return std::nullopt;
+  return s.column_text(0);
+}
+
 std::string key_fingerprint(const std::string& public_key_hex) {
   std::string bytes;
   util::from_hex(public_key_hex, bytes);

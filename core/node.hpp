@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 
 #include "core/db.hpp"
@@ -45,6 +46,9 @@ NodeInfo init_node_in(Db& db, const InitOptions& options, std::string* secret_ke
 
 // This installation's node. Error: corrupt when the database has none.
 NodeInfo self_node(Db& db);
+
+// The name of a node this database knows, or nothing.
+std::optional<std::string> node_name(Db& db, const std::string& node_id);
 
 // The fingerprint people compare by phone: the first 16 bytes of the
 // SHA-256 of the public key, in groups of four hex digits.

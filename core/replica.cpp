@@ -22,10 +22,8 @@ void check_fields(const TableSpec& t, const Fields& values) {
 }
 
 std::string node_label(Db& db, const std::string& node_id) {
-  Stmt s(db, "SELECT name FROM node WHERE id = ?");
-  s.bind(1, node_id);
-  if (s.step()) return fmt::format("«{}» ({})", s.column_text(0), node_id);
-  return node_id;
+  auto name = node_name(db, node_id);
+  return name ? fmt::format("«{}» ({})", *name, node_id) : node_id;
 }
 
 }  // namespace

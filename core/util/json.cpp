@@ -6,7 +6,13 @@
 namespace setevoe::util {
 
 Json& Json::set(std::string key, Json value) {
-  std::get<Object>(m_v).emplace_back(std::move(key), std::move(value));
+  auto& o = std::get<Object>(m_v);
+  for (auto& [k, v] : o)
+    if (k == key) {
+      v = std::move(value);
+      return *this;
+    }
+  o.emplace_back(std::move(key), std::move(value));
   return *this;
 }
 

@@ -34,7 +34,8 @@ class Json {
   static Json object() { return Json(Object{}); }
   static Json array() { return Json(Array{}); }
 
-  // Appends a key (objects) or an element (arrays); returns *this.
+  // Sets a key (objects: replaced in place when present, else appended) or
+  // appends an element (arrays); returns *this.
   Json& set(std::string key, Json value);
   Json& push(Json value);
 

@@ -242,6 +242,27 @@ class ImportExport(SetevoeTest):
             f.write(text)
         return path
 
+    def test_dry_run_writes_nothing(self):
+        db = self.init()
+        r = self.ok("--format", "json", "member", "import", "--dry-run", self.write("m.csv", GOOD_CSV), db=db).json()
+        self.assertEqual(r, {"orgs": 2, "people": 2, "memberships": 1, "experts": 0, "dry_run": True})
+        self.assertEqual(self.ok("--format", "json", "member", "list", db=db).json(), [])
+        self.assertEqual(self.ok("--format", "json", "status", db=db).json()["changes"], 0)
+        self.assertIn("Nothing was written", self.ok("member", "import", "--dry-run", self.path("m.csv"), db=db).out)
+        bad = self.write("bad.csv", GOOD_CSV + "org,castle,Замок,,,,,,,,\n")
+        self.fails(65, "member", "import", "--dry-run", bad, db=db)
+
+    def test_name_filter_and_roles_of_a_group(self):
+        db = self.init()
+        self.ok("member", "import", self.write("m.csv", GOOD_CSV), db=db)
+        names = [r["name"] for r in self.ok("--format", "json", "member", "list", "--name", "ИСАЕВ", db=db).json()]
+        self.assertEqual(names, ["Исаев Ахмед Русланович"])
+        table = self.ok("member", "list", "--org", "РМО учителей математики", db=db).out
+        self.assertIn("Role", table)
+        self.assertIn("head", table)
+        shown = self.ok("member", "show", "Исаев Ахмед Русланович", db=db).out
+        self.assertIn("МБОУ «СОШ № 3 г. Гудермес» (", shown)  # the owner node by name
+
     def test_import_and_export_round_trip(self):
         db = self.init()
         r = self.ok("member", "import", self.write("m.csv", GOOD_CSV), db=db)
@@ -250,7 +271,7 @@ class ImportExport(SetevoeTest):
         self.assertIn("Исаев Ахмед Русланович", exported)
         self.assertIn("РМО учителей математики:head", exported)
         again = self.ok("--format", "json", "member", "import", self.write("e.csv", exported), db=db).json()
-        self.assertEqual(again, {"orgs": 0, "people": 0, "memberships": 0, "experts": 0})
+        self.assertEqual(again, {"orgs": 0, "people": 0, "memberships": 0, "experts": 0, "dry_run": False})
         out = self.path("registry.json")
         self.ok("--format", "json", "member", "export", "-o", out, db=db)
         with open(out, encoding="utf-8") as f:
