@@ -406,23 +406,32 @@ std::size_t short_id_length(Db& db) {
 
 // ---- Writing
 
+namespace {
+// The id of a record that `query` (id, name; one parameter) finds with the
+// same name as `name`, case aside: the duplicate an add would make.
+std::optional<std::string> same_name(Db& db, const std::string& query, const std::string& param,
+                                     const std::string& name) {
+  auto& s = db.cached(query);
+  s.bind(1, param);
+  auto folded = util::fold(name);
+  std::optional<std::string> found;
+  while (!found && s.step())
+    if (util::fold(s.column_text(1)) == folded) found = s.column_text(0);
+  s.reset();
+  return found;
+}
+}  // namespace
+
 std::string add_org(Writer& w, const OrgInput& in) {
   auto kind = parse_term(org_kinds(), in.kind, tr("kind"));
   auto status = parse_term(member_statuses(), in.status, tr("status"));
   auto name = checked_name(in.name, tr("name"));
   std::optional<std::string> short_name;
   if (in.short_name && !util::trim(*in.short_name).empty()) short_name = checked_name(*in.short_name, tr("short name"));
-  auto& same = w.db().cached("SELECT id, name FROM org WHERE kind = ? AND deleted = 0");
-  same.bind(1, kind);
-  while (same.step())
-    if (util::fold(same.column_text(1)) == util::fold(name)) {
-      auto existing = same.column_text(0);
-      same.reset();
-      throw Error(ErrorKind::bad_data, trf("«{}» is in the registry already (id {}). Change that record with "
-                                           "'setevoe member edit' instead.",
-                                           name, existing));
-    }
-  same.reset();
+  if (auto existing = same_name(w.db(), "SELECT id, name FROM org WHERE kind = ? AND deleted = 0", kind, name))
+    throw Error(ErrorKind::bad_data, trf("«{}» is in the registry already (id {}). Change that record with "
+                                         "'setevoe member edit' instead.",
+                                         name, *existing));
   return w.create(tables::org, {{"kind", kind}, {"name", name}, {"short_name", text_or_null(short_name)},
                                 {"status", status}});
 }
@@ -460,17 +469,10 @@ std::string add_person(Writer& w, const PersonInput& in) {
   auto phone = checked_phone(in.phone);
   std::optional<std::string> position;
   if (in.position && !util::trim(*in.position).empty()) position = checked_name(*in.position, tr("position"));
-  auto& same = w.db().cached("SELECT id, name FROM person WHERE org = ? AND deleted = 0");
-  same.bind(1, org);
-  while (same.step())
-    if (util::fold(same.column_text(1)) == util::fold(name)) {
-      auto existing = same.column_text(0);
-      same.reset();
-      throw Error(ErrorKind::bad_data, trf("«{}» is in the registry already with this organisation (id {}). Change "
-                                           "that record with 'setevoe member edit' instead.",
-                                           name, existing));
-    }
-  same.reset();
+  if (auto existing = same_name(w.db(), "SELECT id, name FROM person WHERE org = ? AND deleted = 0", org, name))
+    throw Error(ErrorKind::bad_data, trf("«{}» is in the registry already with this organisation (id {}). Change "
+                                         "that record with 'setevoe member edit' instead.",
+                                         name, *existing));
   auto id = w.create(tables::person,
                      {{"name", name}, {"org", org}, {"position", text_or_null(position)}, {"status", status}});
   write_contacts(w, id, w.self().id, email && !email->empty() ? email : std::nullopt,

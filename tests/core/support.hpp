@@ -6,7 +6,12 @@
 #include <random>
 #include <string>
 
+#include <catch2/catch.hpp>
+
+#include <functional>
+
 #include "core/db.hpp"
+#include "core/error.hpp"
 #include "core/node.hpp"
 
 namespace setevoe::test {
@@ -19,6 +24,28 @@ inline core::Db memory_node(core::Role role = core::Role::school, const std::str
   o.role = role;
   core::init_node_in(db, o, nullptr);
   return db;
+}
+
+// The kind of the Error that f throws; fails the test when it throws none.
+inline core::ErrorKind kind_of(const std::function<void()>& f) {
+  try {
+    f();
+  } catch (const core::Error& e) {
+    return e.kind();
+  }
+  FAIL("no error");
+  return core::ErrorKind::internal;
+}
+
+// The message of the Error that f throws; fails the test when it throws none.
+inline std::string message_of(const std::function<void()>& f) {
+  try {
+    f();
+  } catch (const core::Error& e) {
+    return e.what();
+  }
+  FAIL("no error");
+  return {};
 }
 
 // A temporary folder removed with everything in it at the end of the scope.

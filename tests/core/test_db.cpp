@@ -12,17 +12,10 @@
 
 using namespace setevoe;
 using namespace setevoe::core;
+using test::kind_of;
+using test::message_of;
 
 namespace {
-ErrorKind kind_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e.kind();
-  }
-  FAIL("no error");
-  return ErrorKind::internal;
-}
 InitOptions school() {
   InitOptions o;
   o.name = "МБОУ «СОШ № 3»";

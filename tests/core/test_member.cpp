@@ -10,28 +10,12 @@
 
 using namespace setevoe;
 using namespace setevoe::core;
+using test::kind_of;
+using test::message_of;
 
 namespace {
 
-ErrorKind kind_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e.kind();
-  }
-  FAIL("no error");
-  return ErrorKind::internal;
-}
 
-std::string message_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  FAIL("no error");
-  return {};
-}
 
 std::string org(Writer& w, const std::string& name, const std::string& kind = "school") {
   OrgInput in;
