@@ -43,7 +43,8 @@ double plain(const std::string& path, const std::vector<Row>& rows, const std::s
   auto db = core::Db::open(path, core::OpenMode::existing);
   auto t0 = std::chrono::steady_clock::now();
   core::Transaction tx(db, core::Transaction::Kind::write);
-  core::Stmt s(db, "INSERT INTO person (id, owner, name, org, position, status, _v) VALUES (?, ?, ?, ?, ?, 'active', '{}')");
+  core::Stmt s(
+      db, "INSERT INTO person (id, owner, name, org, position, status, _v) VALUES (?, ?, ?, ?, ?, 'active', '{}')");
   for (const auto& r : rows) {
     s.reset();
     s.bind(1, r.id).bind(2, owner).bind(3, r.name).bind(4, org).bind(5, r.position).run();
@@ -78,8 +79,8 @@ int main(int argc, char** argv) {
   std::filesystem::create_directories(dir);
   std::vector<Row> rows;
   for (int i = 0; i < n; ++i)
-    rows.push_back({util::uuid7(util::system_clock_ms()), fmt::format("Учитель Номер {} Тестовый", i),
-                    "учитель математики"});
+    rows.push_back(
+        {util::uuid7(util::system_clock_ms()), fmt::format("Учитель Номер {} Тестовый", i), "учитель математики"});
   std::string org = util::uuid7(util::system_clock_ms());
   std::vector<double> a, b;
   for (int round = 0; round < rounds; ++round) {
@@ -98,10 +99,13 @@ int main(int argc, char** argv) {
       b.push_back(replicated(r, rows, org));
     }
   }
-  if (!std::getenv("SETEVOE_BENCH_KEEP")) std::filesystem::remove_all(dir);
-  else fmt::print("kept {}\n", dir.string());
+  if (!std::getenv("SETEVOE_BENCH_KEEP"))
+    std::filesystem::remove_all(dir);
+  else
+    fmt::print("kept {}\n", dir.string());
   double ma = median(a), mb = median(b);
-  fmt::print("| write {} people: plain INSERTs, one transaction | {:.1f} ms | {:.2f} µs/row |\n", n, ma * 1e3, ma * 1e6 / n);
+  fmt::print("| write {} people: plain INSERTs, one transaction | {:.1f} ms | {:.2f} µs/row |\n", n, ma * 1e3,
+             ma * 1e6 / n);
   fmt::print("| write {} people: replicated write path, one transaction | {:.1f} ms | {:.2f} µs/row |\n", n, mb * 1e3,
              mb * 1e6 / n);
   fmt::print("| change-tracking overhead (replicated / plain, goal ≤ 1.5×) | {:.2f}× | median of {} rounds |\n",

@@ -39,7 +39,9 @@ Format Context::format(Format fallback) const {
   return Format::table;
 }
 
-std::string Context::db_path() const { return core::resolve_db_path(db_flag); }
+std::string Context::db_path() const {
+  return core::resolve_db_path(db_flag);
+}
 
 core::Db& Context::db() {
   if (m_db) return *m_db;
@@ -58,7 +60,9 @@ core::Db& Context::db() {
   return *m_db;
 }
 
-core::NodeInfo Context::self() { return core::self_node(db()); }
+core::NodeInfo Context::self() {
+  return core::self_node(db());
+}
 
 void Context::say(const std::string& line) {
   if (!quiet) m_out << line << '\n';
@@ -76,7 +80,9 @@ bool Context::confirm(const std::string& question) {
   return a == "y" || a == "yes" || a == util::fold("д") || a == util::fold("да");
 }
 
-bool Context::stdout_is_terminal() const { return isatty(STDOUT_FILENO); }
+bool Context::stdout_is_terminal() const {
+  return isatty(STDOUT_FILENO);
+}
 
 std::size_t Context::terminal_width() const {
   if (const char* c = std::getenv("COLUMNS"); c && *c) {
@@ -131,9 +137,10 @@ std::unique_ptr<CLI::App> make_app(Context& ctx, std::function<void()>& action) 
   app->add_flag("-y,--yes", ctx.yes, tr("answer yes to confirmations (for cron and scripts)"));
   app->require_subcommand(1);
   app->fallthrough();
-  app->footer(tr("Exit codes: 0 success, 64 usage, 65 bad data, 66 no such file or record, 70 internal error,\n"
-                 "73 cannot create, 74 input/output error, 75 database busy, 77 not permitted.\n"
-                 "See setevoe(1) and setevoe-COMMAND(1)."));
+  app->footer(
+      tr("Exit codes: 0 success, 64 usage, 65 bad data, 66 no such file or record, 70 internal error,\n"
+         "73 cannot create, 74 input/output error, 75 database busy, 77 not permitted.\n"
+         "See setevoe(1) and setevoe-COMMAND(1)."));
   for (const auto& c : commands()) c.setup(*app->add_subcommand(c.name, tr(c.summary)), ctx, action);
   localise_groups(*app);
   return app;
@@ -175,8 +182,7 @@ std::optional<std::string> unknown_command_hint(CLI::App& app, int argc, char** 
         if (util::edit_distance(word, name) <= 2 || name.rfind(word, 0) == 0) close.push_back(name);
       }
       std::string parent = current == &app ? "setevoe" : "setevoe " + current->get_name();
-      if (close.empty())
-        return trf("unknown command «{}». See '{} --help' for the commands.", word, parent);
+      if (close.empty()) return trf("unknown command «{}». See '{} --help' for the commands.", word, parent);
       std::string list;
       for (const auto& c : close) list += (list.empty() ? "«" : ", «") + c + "»";
       return trf("unknown command «{}». Did you mean {}?", word, list);
@@ -211,7 +217,8 @@ int run(int argc, char** argv, std::ostream& out, std::ostream& err) {
     app->parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     if (e.get_exit_code() == 0) return app->exit(e, out, err);
-    err << "setevoe: " << e.what() << '\n' << tr("Run 'setevoe --help' or 'setevoe COMMAND --help' for the usage.") << '\n';
+    err << "setevoe: " << e.what() << '\n'
+        << tr("Run 'setevoe --help' or 'setevoe COMMAND --help' for the usage.") << '\n';
     return 64;
   } catch (const core::Error& e) {
     err << "setevoe: " << e.what() << '\n';

@@ -113,8 +113,10 @@ void complete(Context& ctx, const std::vector<std::string>& words) {
       auto eq = w.find('=');
       auto* o = find_option(current, w.substr(0, eq));
       if (o && o->get_items_expected_min() > 0) {
-        if (eq == std::string::npos) pending = o;
-        else if (o->get_lnames() == std::vector<std::string>{"db"}) ctx.db_flag = w.substr(eq + 1);
+        if (eq == std::string::npos)
+          pending = o;
+        else if (o->get_lnames() == std::vector<std::string>{"db"})
+          ctx.db_flag = w.substr(eq + 1);
       }
       continue;
     }

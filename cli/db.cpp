@@ -27,15 +27,19 @@ void setup_db(CLI::App& app, Context& ctx, std::function<void()>& action) {
         for (const auto& p : problems) ctx.out() << p << '\n';
       }
       if (!problems.empty())
-        throw core::Error(core::ErrorKind::corrupt,
-                          trf("problems found in {}: {}. Restore the database from a backup, or ask for help with the output above.", ctx.db().path(), problems.size()));
+        throw core::Error(
+            core::ErrorKind::corrupt,
+            trf("problems found in {}: {}. Restore the database from a backup, or ask for help with the output above.",
+                ctx.db().path(), problems.size()));
     };
   });
 
   auto dest = std::make_shared<std::string>();
-  auto* backup = db->add_subcommand("backup", tr("write a consistent copy of the database, even while others write to it"));
+  auto* backup =
+      db->add_subcommand("backup", tr("write a consistent copy of the database, even while others write to it"));
   backup->add_option("FILE", *dest, tr("the copy to write; an existing file is replaced only with --yes"))
-      ->required()->type_name("FILE");
+      ->required()
+      ->type_name("FILE");
   backup->callback([&ctx, &action, dest] {
     action = [&ctx, dest] {
       core::backup_database(ctx.db(), *dest, ctx.yes);

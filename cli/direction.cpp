@@ -12,7 +12,11 @@ using core::trf;
 
 namespace {
 util::Json direction_json(const core::Direction& d) {
-  return util::Json::object().set("id", d.id).set("code", d.code).set("name", d.name).set("kind", "direction")
+  return util::Json::object()
+      .set("id", d.id)
+      .set("code", d.code)
+      .set("name", d.name)
+      .set("kind", "direction")
       .set("status", "active");
 }
 }  // namespace
@@ -36,7 +40,9 @@ void setup_direction(CLI::App& app, Context& ctx, std::function<void()>& action)
 
   auto code = std::make_shared<std::string>(), name = std::make_shared<std::string>();
   auto* add = dir->add_subcommand("add", tr("add a direction (the hub only)"));
-  add->add_option("--code", *code, tr("short Latin name for the command line: robotics"))->required()->type_name("CODE");
+  add->add_option("--code", *code, tr("short Latin name for the command line: robotics"))
+      ->required()
+      ->type_name("CODE");
   add->add_option("--name", *name, tr("the direction's name in Russian"))->required()->type_name("NAME");
   add->callback([&ctx, &action, code, name] {
     action = [&ctx, code, name] {
@@ -44,8 +50,10 @@ void setup_direction(CLI::App& app, Context& ctx, std::function<void()>& action)
       auto id = core::add_direction(w, *code, *name);
       w.commit();
       core::Direction d{id, util::ascii_lower(*code), *name, ctx.self().id};
-      if (ctx.format() == Format::table) ctx.say(trf("Added the direction «{}» ({}), id {}", *name, d.code, id));
-      else print_record(ctx, direction_json(d), {{"id", ""}, {"code", ""}, {"name", ""}}, ctx.format());
+      if (ctx.format() == Format::table)
+        ctx.say(trf("Added the direction «{}» ({}), id {}", *name, d.code, id));
+      else
+        print_record(ctx, direction_json(d), {{"id", ""}, {"code", ""}, {"name", ""}}, ctx.format());
     };
   });
 }

@@ -16,7 +16,9 @@ void setup_init(CLI::App& app, Context& ctx, std::function<void()>& action) {
   auto options = std::make_shared<core::InitOptions>();
   auto hub = std::make_shared<bool>(false);
   auto* init = &app;  // made by make_app from the command table
-  init->add_option("--name", options->name, tr("the organisation this installation serves"))->required()->type_name("NAME");
+  init->add_option("--name", options->name, tr("the organisation this installation serves"))
+      ->required()
+      ->type_name("NAME");
   init->add_flag("--hub", *hub, tr("this is the district hub (the moderator's node), not a school"));
   init->add_option("--time-zone", options->time_zone, tr("time zone for showing times (default Europe/Moscow)"))
       ->type_name("ZONE");
@@ -44,12 +46,14 @@ void setup_init(CLI::App& app, Context& ctx, std::function<void()>& action) {
                   << '\n';
         return;
       }
-      ctx.say(trf("Created the {} node «{}» in {}.", node.role == core::Role::hub ? tr("hub") : tr("school"), node.name, path));
+      ctx.say(trf("Created the {} node «{}» in {}.", node.role == core::Role::hub ? tr("hub") : tr("school"), node.name,
+                  path));
       ctx.say(trf("Node id: {}", node.id));
       ctx.say(trf("Key fingerprint: {}", core::key_fingerprint(node.public_key)));
-      ctx.say(trf("The secret key is in {} (readable by you only). Keep a copy of it in a safe place: "
-                  "it is not inside the database or its backups.",
-                  core::key_path_for(path)));
+      ctx.say(
+          trf("The secret key is in {} (readable by you only). Keep a copy of it in a safe place: "
+              "it is not inside the database or its backups.",
+              core::key_path_for(path)));
     };
   });
 }

@@ -3,4 +3,6 @@
 
 #include "cli/app.hpp"
 
-int main(int argc, char** argv) { return setevoe::cli::run(argc, argv, std::cout, std::cerr); }
+int main(int argc, char** argv) {
+  return setevoe::cli::run(argc, argv, std::cout, std::cerr);
+}

@@ -32,7 +32,8 @@ Json member_json(const core::Member& m) {
     j.set("position", m.position.empty() ? Json() : Json(m.position));
     if (m.email || m.phone) j.set("email", m.email).set("phone", m.phone);
     auto groups = Json::array();
-    for (const auto& g : m.groups) groups.push(Json::object().set("id", g.group_id).set("name", g.group_name).set("role", g.role));
+    for (const auto& g : m.groups)
+      groups.push(Json::object().set("id", g.group_id).set("name", g.group_name).set("role", g.role));
     j.set("groups", groups);
     auto expert = Json::array();
     for (const auto& d : m.expert_in) expert.push(d.code);
@@ -57,7 +58,8 @@ Json member_display(const core::Member& m, std::size_t id_length, const std::str
     j.set("email", m.email).set("phone", m.phone);
     std::string groups;
     for (const auto& g : m.groups)
-      groups += (groups.empty() ? "" : "; ") + g.group_name + " (" + core::term_label(core::group_roles(), g.role) + ")";
+      groups +=
+          (groups.empty() ? "" : "; ") + g.group_name + " (" + core::term_label(core::group_roles(), g.role) + ")";
     j.set("groups", groups);
     std::string expert;
     for (const auto& d : m.expert_in) expert += (expert.empty() ? "" : "; ") + d.name;
@@ -80,9 +82,12 @@ Json member_display(const core::Member& m, std::size_t id_length, const std::str
 
 std::vector<Column> list_columns(Format f) {
   if (f == Format::csv)
-    return {{"id", ""},     {"kind", ""},     {"org_kind", ""}, {"name", ""},  {"short_name", ""},
-            {"status", ""}, {"org", ""},      {"org_name", ""}, {"position", ""}};
-  return {{"short_id", tr("ID")}, {"kind", tr("Kind")}, {"name", tr("Name")}, {"org", tr("Organisation")},
+    return {{"id", ""},     {"kind", ""}, {"org_kind", ""}, {"name", ""},    {"short_name", ""},
+            {"status", ""}, {"org", ""},  {"org_name", ""}, {"position", ""}};
+  return {{"short_id", tr("ID")},
+          {"kind", tr("Kind")},
+          {"name", tr("Name")},
+          {"org", tr("Organisation")},
           {"status", tr("Status")}};
 }
 
@@ -129,9 +134,11 @@ void setup_add(CLI::App& member, Context& ctx, std::function<void()>& action) {
   auto org = std::make_shared<core::OrgInput>();
   auto org_short = std::make_shared<std::string>();
   auto* o = add->add_subcommand("org", tr("add an organisation: a school, association, group, ..."));
-  o->add_option("--kind", org->kind, tr("school, kindergarten, additional-education, methodological-association, "
-                                         "methodological-service, creative-group, expert-council, education-department"))
-      ->required()->type_name("ORGKIND");
+  o->add_option("--kind", org->kind,
+                tr("school, kindergarten, additional-education, methodological-association, "
+                   "methodological-service, creative-group, expert-council, education-department"))
+      ->required()
+      ->type_name("ORGKIND");
   o->add_option("--name", org->name, tr("the full name"))->required()->type_name("NAME");
   auto* short_opt = o->add_option("--short", *org_short, tr("a short name for tables"))->type_name("NAME");
   o->add_option("--status", org->status, tr("potential, active (default) or left"))->type_name("STATUS");
@@ -149,10 +156,14 @@ void setup_add(CLI::App& member, Context& ctx, std::function<void()>& action) {
   auto fields = std::make_shared<std::array<std::string, 3>>();
   auto* p = add->add_subcommand("person", tr("add a teacher or another worker"));
   p->add_option("--name", person->name, tr("«Фамилия Имя Отчество»"))->required()->type_name("NAME");
-  p->add_option("--org", person->org, tr("the organisation they work in: id or exact name"))->required()->type_name("ORG");
+  p->add_option("--org", person->org, tr("the organisation they work in: id or exact name"))
+      ->required()
+      ->type_name("ORG");
   auto* pos = p->add_option("--position", (*fields)[0], tr("position: «учитель математики»"))->type_name("TEXT");
-  auto* email = p->add_option("--email", (*fields)[1], tr("e-mail (personal data: sent only to the hub)"))->type_name("EMAIL");
-  auto* phone = p->add_option("--phone", (*fields)[2], tr("telephone (personal data: sent only to the hub)"))->type_name("PHONE");
+  auto* email =
+      p->add_option("--email", (*fields)[1], tr("e-mail (personal data: sent only to the hub)"))->type_name("EMAIL");
+  auto* phone =
+      p->add_option("--phone", (*fields)[2], tr("telephone (personal data: sent only to the hub)"))->type_name("PHONE");
   p->add_option("--status", person->status, tr("potential, active (default) or left"))->type_name("STATUS");
   p->callback([&ctx, &action, person, fields, pos, email, phone] {
     action = [&ctx, person, fields, pos, email, phone] {
@@ -188,8 +199,8 @@ void setup_edit(CLI::App& member, Context& ctx, std::function<void()>& action) {
   edit->callback([&ctx, &action, ref, values, opts] {
     action = [&ctx, ref, values, opts] {
       core::MemberPatch patch;
-      std::optional<std::string>* slots[] = {&patch.kind, &patch.name, &patch.short_name, &patch.status,
-                                             &patch.org,  &patch.position, &patch.email,  &patch.phone};
+      std::optional<std::string>* slots[] = {&patch.kind, &patch.name,     &patch.short_name, &patch.status,
+                                             &patch.org,  &patch.position, &patch.email,      &patch.phone};
       for (std::size_t i = 0; i < 8; ++i)
         if (opts[i]->count()) *slots[i] = (*values)[i];
       auto& db = ctx.db();
@@ -201,8 +212,10 @@ void setup_edit(CLI::App& member, Context& ctx, std::function<void()>& action) {
         ctx.say(tr("Nothing changed: the fields already have these values."));
         return;
       }
-      if (ctx.format() == Format::table) ctx.say(trf("Changed: «{}» ({})", core::get_member(db, id, false).name, id));
-      else show_member(ctx, id, false);
+      if (ctx.format() == Format::table)
+        ctx.say(trf("Changed: «{}» ({})", core::get_member(db, id, false).name, id));
+      else
+        show_member(ctx, id, false);
     };
   });
 }
@@ -217,11 +230,13 @@ void setup_member(CLI::App& app, Context& ctx, std::function<void()>& action) {
   // list
   auto filter = std::make_shared<core::MemberFilter>();
   auto* list = member->add_subcommand("list", tr("list organisations and people"));
-  list->add_option("--kind", filter->kind, tr("org, person, or an org kind (school, creative-group, ...)"))->type_name("KIND");
+  list->add_option("--kind", filter->kind, tr("org, person, or an org kind (school, creative-group, ...)"))
+      ->type_name("KIND");
   list->add_option("--org", filter->org, tr("people of an organisation or members of a group"))->type_name("ORG");
   list->add_option("--status", filter->status, tr("potential, active or left"))->type_name("STATUS");
   list->add_option("--direction", filter->direction, tr("experts in a direction"))->type_name("DIRECTION");
-  list->add_option("--name", filter->name, tr("only records whose name contains this text (any case)"))->type_name("TEXT");
+  list->add_option("--name", filter->name, tr("only records whose name contains this text (any case)"))
+      ->type_name("TEXT");
   list->callback([&ctx, &action, filter] {
     action = [&ctx, filter] {
       auto& db = ctx.db();
@@ -267,7 +282,8 @@ void setup_member(CLI::App& app, Context& ctx, std::function<void()>& action) {
 
   // remove
   auto remove_ref = std::make_shared<std::string>();
-  auto* remove = member->add_subcommand("remove", tr("remove an organisation or a person (a person's contacts are erased)"));
+  auto* remove =
+      member->add_subcommand("remove", tr("remove an organisation or a person (a person's contacts are erased)"));
   remove->add_option("ID", *remove_ref, tr("id prefix or exact name"))->required()->type_name("MEMBER");
   remove->callback([&ctx, &action, remove_ref] {
     action = [&ctx, remove_ref] {
@@ -291,7 +307,9 @@ void setup_member(CLI::App& app, Context& ctx, std::function<void()>& action) {
   auto join_args = std::make_shared<std::array<std::string, 3>>();
   (*join_args)[2] = "member";
   auto* join = member->add_subcommand("join", tr("put a person into a group with a role"));
-  join->add_option("PERSON", (*join_args)[0], tr("the person: id prefix or exact name"))->required()->type_name("PERSON");
+  join->add_option("PERSON", (*join_args)[0], tr("the person: id prefix or exact name"))
+      ->required()
+      ->type_name("PERSON");
   join->add_option("GROUP", (*join_args)[1], tr("the group: id prefix or exact name"))->required()->type_name("GROUP");
   join->add_option("--role", (*join_args)[2], tr("member (default), head or secretary"))->type_name("ROLE");
   join->callback([&ctx, &action, join_args] {
@@ -302,8 +320,9 @@ void setup_member(CLI::App& app, Context& ctx, std::function<void()>& action) {
       core::Writer w(db);
       core::join_group(w, person, group, (*join_args)[2]);
       w.commit();
-      ctx.say(trf("«{}» is in «{}» as {}.", core::get_member(db, person, false).name, core::get_member(db, group, false).name,
-                  core::term_label(core::group_roles(), core::parse_term(core::group_roles(), (*join_args)[2], tr("role")))));
+      ctx.say(trf(
+          "«{}» is in «{}» as {}.", core::get_member(db, person, false).name, core::get_member(db, group, false).name,
+          core::term_label(core::group_roles(), core::parse_term(core::group_roles(), (*join_args)[2], tr("role")))));
     };
   });
   auto leave_args = std::make_shared<std::array<std::string, 2>>();
@@ -329,7 +348,9 @@ void setup_member(CLI::App& app, Context& ctx, std::function<void()>& action) {
   auto* expert = member->add_subcommand("expert", tr("appoint an expert in directions (the hub only)"));
   expert->add_option("PERSON", *expert_person, tr("the person"))->required()->type_name("PERSON");
   expert->add_option("--direction", *expert_dirs, tr("direction code, id or name; repeat for several"))
-      ->required()->type_name("DIRECTION")->expected(1, -1);
+      ->required()
+      ->type_name("DIRECTION")
+      ->expected(1, -1);
   expert->add_flag("--revoke", *revoke, tr("release the expert from these directions instead"));
   expert->callback([&ctx, &action, expert_person, expert_dirs, revoke] {
     action = [&ctx, expert_person, expert_dirs, revoke] {
@@ -348,48 +369,60 @@ void setup_member(CLI::App& app, Context& ctx, std::function<void()>& action) {
   // import / export
   auto import_path = std::make_shared<std::string>();
   auto dry_run = std::make_shared<bool>(false);
-  auto* import = member->add_subcommand("import", tr("import organisations and people from a CSV spreadsheet (all or nothing)"));
-  import->add_option("FILE", *import_path, tr("CSV file, UTF-8, comma or semicolon separated"))->required()->type_name("FILE");
+  auto* import =
+      member->add_subcommand("import", tr("import organisations and people from a CSV spreadsheet (all or nothing)"));
+  import->add_option("FILE", *import_path, tr("CSV file, UTF-8, comma or semicolon separated"))
+      ->required()
+      ->type_name("FILE");
   import->add_flag("--dry-run", *dry_run, tr("check the file and say what would change, writing nothing"));
   import->callback([&ctx, &action, import_path, dry_run] {
     action = [&ctx, import_path, dry_run] {
       core::Writer w(ctx.db());
-      auto r = core::import_members(w, *import_path);
-      // A dry run drops the writer without commit: everything is rolled back.
-      if (!*dry_run) w.commit();
-      if (ctx.format() == Format::json) {
-        ctx.out() << Json::object().set("orgs", r.orgs).set("people", r.people).set("memberships", r.memberships)
-                         .set("experts", r.experts).set("dry_run", *dry_run).dump() << '\n';
-      } else if (*dry_run) {
-        ctx.say(trf("Dry run: the file is fine; importing it would write: organisations {}, people {}, group "
-                    "memberships {}, expert appointments {}. Nothing was written.",
-                    r.orgs, r.people, r.memberships, r.experts));
-      } else {
-        ctx.say(trf("Imported from {} (new or changed): organisations {}, people {}, group memberships {}, "
-                    "expert appointments {}.",
-                    *import_path, r.orgs, r.people, r.memberships, r.experts));
-      }
-    };
-  });
-  auto export_out = std::make_shared<std::string>("-");
-  auto* exp = member->add_subcommand("export", tr("the whole registry as CSV (for import) or JSON"));
-  exp->add_option("-o,--output", *export_out, tr("write to this file instead of the standard output"))->type_name("FILE");
-  exp->callback([&ctx, &action, export_out] {
-    action = [&ctx, export_out] {
-      auto& db = ctx.db();
-      std::string content;
-      if (ctx.format(Format::csv) == Format::json) {
-        core::MemberFilter all;
-        all.with_contacts = true;
-        auto records = Json::array();
-        for (const auto& m : core::list_members(db, all)) records.push(member_json(m));
-        content = records.dump() + "\n";
-      } else {
-        content = core::export_members_csv(db);
-      }
-      write_output(ctx, *export_out, content);
-    };
-  });
+  auto r = core::import_members(w, *import_path);
+  // A dry run drops the writer without commit: everything is rolled back.
+  if (!*dry_run) w.commit();
+  if (ctx.format() == Format::json) {
+    ctx.out() << Json::object()
+                     .set("orgs", r.orgs)
+                     .set("people", r.people)
+                     .set("memberships", r.memberships)
+                     .set("experts", r.experts)
+                     .set("dry_run", *dry_run)
+                     .dump()
+              << '\n';
+  } else if (*dry_run) {
+    ctx.say(
+        trf("Dry run: the file is fine; importing it would write: organisations {}, people {}, group "
+            "memberships {}, expert appointments {}. Nothing was written.",
+            r.orgs, r.people, r.memberships, r.experts));
+  } else {
+    ctx.say(
+        trf("Imported from {} (new or changed): organisations {}, people {}, group memberships {}, "
+            "expert appointments {}.",
+            *import_path, r.orgs, r.people, r.memberships, r.experts));
+  }
+};
+}  // namespace setevoe::cli
+);
+auto export_out = std::make_shared<std::string>("-");
+auto* exp = member->add_subcommand("export", tr("the whole registry as CSV (for import) or JSON"));
+exp->add_option("-o,--output", *export_out, tr("write to this file instead of the standard output"))->type_name("FILE");
+exp->callback([&ctx, &action, export_out] {
+  action = [&ctx, export_out] {
+    auto& db = ctx.db();
+    std::string content;
+    if (ctx.format(Format::csv) == Format::json) {
+      core::MemberFilter all;
+      all.with_contacts = true;
+      auto records = Json::array();
+      for (const auto& m : core::list_members(db, all)) records.push(member_json(m));
+      content = records.dump() + "\n";
+    } else {
+      content = core::export_members_csv(db);
+    }
+    write_output(ctx, *export_out, content);
+  };
+});
 }
 
 }  // namespace setevoe::cli

@@ -133,8 +133,7 @@ void write_output(Context& ctx, const std::string& path, const std::string& cont
   {
     std::ofstream f(tmp, std::ios::binary | std::ios::trunc);
     if (!f)
-      throw core::Error(core::ErrorKind::cannot_create,
-                        core::trf("cannot write {}: {}.", path, std::strerror(errno)));
+      throw core::Error(core::ErrorKind::cannot_create, core::trf("cannot write {}: {}.", path, std::strerror(errno)));
     f << content;
     f.flush();
     if (!f) {

@@ -37,9 +37,9 @@ void setup_status(CLI::App& app, Context& ctx, std::function<void()>& action) {
       auto f = ctx.format();
       if (f != Format::table) {
         std::vector<Column> cols;
-        for (const char* k : {"id", "name", "role", "time_zone", "db", "schema_version", "fingerprint", "key_file",
-                              "key_present", "orgs", "groups", "people", "experts", "directions", "changes",
-                              "last_seq", "peers", "unsent"})
+        for (const char* k :
+             {"id", "name", "role", "time_zone", "db", "schema_version", "fingerprint", "key_file", "key_present",
+              "orgs", "groups", "people", "experts", "directions", "changes", "last_seq", "peers", "unsent"})
           cols.push_back({k, k});
         print_record(ctx, j, cols, f);
         return;
@@ -55,7 +55,7 @@ void setup_status(CLI::App& app, Context& ctx, std::function<void()>& action) {
           .set("registry", trf("organisations {}, groups {}, people {} (experts {}), directions {}", s.orgs, s.groups,
                                s.people, s.experts, s.directions))
           .set("changes", trf("in the change log {}, made here {}", s.changes, s.last_seq))
-          .set("unsent", s.peers ? trf("{} not yet acknowledged by every peer", s.unsent)
+          .set("unsent", s.peers                          ? trf("{} not yet acknowledged by every peer", s.unsent)
                          : s.node.role == core::Role::hub ? trf("{} (no exchange with the schools yet)", s.unsent)
                                                           : trf("{} (no exchange with the hub yet)", s.unsent));
       print_record(ctx, d,

@@ -28,8 +28,9 @@ std::string xdg_dir(const char* variable, const char* fallback) {
 Config load_config() {
   Config c;
   const char* explicit_path = std::getenv("SETEVOE_CONFIG");
-  c.path = explicit_path && *explicit_path ? explicit_path
-                                           : (fs::path(xdg_dir("XDG_CONFIG_HOME", ".config")) / "setevoe" / "config.toml").string();
+  c.path = explicit_path && *explicit_path
+               ? explicit_path
+               : (fs::path(xdg_dir("XDG_CONFIG_HOME", ".config")) / "setevoe" / "config.toml").string();
   std::error_code ec;
   if (!fs::exists(c.path, ec)) {
     if (explicit_path && *explicit_path)
@@ -41,8 +42,8 @@ Config load_config() {
   try {
     t = toml::parse_file(c.path);
   } catch (const toml::parse_error& e) {
-    throw Error(ErrorKind::bad_data, trf("{}, line {}: {}. Fix the config file.", c.path, e.source().begin.line,
-                                         e.description()));
+    throw Error(ErrorKind::bad_data,
+                trf("{}, line {}: {}. Fix the config file.", c.path, e.source().begin.line, e.description()));
   }
   for (const auto& [key, value] : t) {
     if (key.str() == "db") {

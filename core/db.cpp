@@ -40,9 +40,13 @@ Stmt::Stmt(Stmt&& other) noexcept : m_db(other.m_db), m_stmt(other.m_stmt), m_sq
   other.m_stmt = nullptr;
 }
 
-Stmt::~Stmt() { sqlite3_finalize(m_stmt); }
+Stmt::~Stmt() {
+  sqlite3_finalize(m_stmt);
+}
 
-void Stmt::fail(int rc) const { throw_sqlite(m_db->handle(), rc, m_sql); }
+void Stmt::fail(int rc) const {
+  throw_sqlite(m_db->handle(), rc, m_sql);
+}
 
 Stmt& Stmt::bind(int index, std::int64_t value) {
   if (int rc = sqlite3_bind_int64(m_stmt, index, value); rc != SQLITE_OK) fail(rc);
@@ -101,17 +105,24 @@ void Stmt::reset() {
   sqlite3_clear_bindings(m_stmt);
 }
 
-void Stmt::rewind() { sqlite3_reset(m_stmt); }
+void Stmt::rewind() {
+  sqlite3_reset(m_stmt);
+}
 
-std::int64_t Stmt::column_int(int index) const { return sqlite3_column_int64(m_stmt, index); }
+std::int64_t Stmt::column_int(int index) const {
+  return sqlite3_column_int64(m_stmt, index);
+}
 
 std::string Stmt::column_text(int index) const {
   auto p = sqlite3_column_text(m_stmt, index);
-  return p ? std::string(reinterpret_cast<const char*>(p), static_cast<std::size_t>(sqlite3_column_bytes(m_stmt, index)))
+  return p ? std::string(reinterpret_cast<const char*>(p),
+                         static_cast<std::size_t>(sqlite3_column_bytes(m_stmt, index)))
            : std::string();
 }
 
-bool Stmt::column_is_null(int index) const { return sqlite3_column_type(m_stmt, index) == SQLITE_NULL; }
+bool Stmt::column_is_null(int index) const {
+  return sqlite3_column_type(m_stmt, index) == SQLITE_NULL;
+}
 
 std::optional<std::string> Stmt::column_optional(int index) const {
   if (column_is_null(index)) return std::nullopt;
@@ -120,14 +131,21 @@ std::optional<std::string> Stmt::column_optional(int index) const {
 
 Value Stmt::column_value(int index) const {
   switch (sqlite3_column_type(m_stmt, index)) {
-    case SQLITE_NULL: return std::monostate{};
-    case SQLITE_INTEGER: return column_int(index);
-    default: return column_text(index);
+    case SQLITE_NULL:
+      return std::monostate{};
+    case SQLITE_INTEGER:
+      return column_int(index);
+    default:
+      return column_text(index);
   }
 }
 
-int Stmt::column_count() const { return sqlite3_column_count(m_stmt); }
-std::string Stmt::column_name(int index) const { return sqlite3_column_name(m_stmt, index); }
+int Stmt::column_count() const {
+  return sqlite3_column_count(m_stmt);
+}
+std::string Stmt::column_name(int index) const {
+  return sqlite3_column_name(m_stmt, index);
+}
 
 // ---- Db
 
@@ -154,16 +172,18 @@ Db Db::open(const std::string& path, OpenMode mode) {
                                               "another path, or move the old file away first.",
                                               path));
   if (!memory && fs::is_directory(path, ec))
-    throw Error(ErrorKind::usage, trf("{} is a folder, not a database file. Give the path of the database file.", path));
+    throw Error(ErrorKind::usage,
+                trf("{} is a folder, not a database file. Give the path of the database file.", path));
   if (mode == OpenMode::create && !memory) {
     auto parent = fs::path(path).parent_path();
     if (!parent.empty() && !fs::is_directory(parent, ec))
-      throw Error(ErrorKind::cannot_create, trf("cannot create {}: the folder {} does not exist. Create it first.",
-                                                path, parent.string()));
+      throw Error(ErrorKind::cannot_create,
+                  trf("cannot create {}: the folder {} does not exist. Create it first.", path, parent.string()));
   }
 
   sqlite3* raw = nullptr;
-  int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (mode == OpenMode::create || memory ? SQLITE_OPEN_CREATE : 0);
+  int flags =
+      SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (mode == OpenMode::create || memory ? SQLITE_OPEN_CREATE : 0);
   int rc = sqlite3_open_v2(path.c_str(), &raw, flags, nullptr);
   Db db(raw, path);
   if (rc != SQLITE_OK) {
@@ -171,8 +191,8 @@ Db Db::open(const std::string& path, OpenMode mode) {
       throw Error(ErrorKind::cannot_create, trf("cannot create the database {}: {}. Check that the folder is "
                                                 "writable.",
                                                 path, sqlite3_errmsg(raw)));
-    throw Error(ErrorKind::io, trf("cannot open the database {}: {}. Check the file's permissions.", path,
-                                   sqlite3_errmsg(raw)));
+    throw Error(ErrorKind::io,
+                trf("cannot open the database {}: {}. Check the file's permissions.", path, sqlite3_errmsg(raw)));
   }
   sqlite3_extended_result_codes(raw, 1);
   sqlite3_busy_timeout(raw, 5000);
@@ -235,7 +255,9 @@ std::int64_t Db::query_int(const std::string& sql) {
   return s.step() ? s.column_int(0) : 0;
 }
 
-int Db::schema_version() { return static_cast<int>(query_int("PRAGMA user_version")); }
+int Db::schema_version() {
+  return static_cast<int>(query_int("PRAGMA user_version"));
+}
 
 void Db::migrate() {
   int version = schema_version();

@@ -23,8 +23,7 @@ enum class ErrorKind {
 
 class Error : public std::runtime_error {
  public:
-  Error(ErrorKind kind, std::string message)
-      : std::runtime_error(std::move(message)), m_kind(kind) {}
+  Error(ErrorKind kind, std::string message) : std::runtime_error(std::move(message)), m_kind(kind) {}
   ErrorKind kind() const noexcept { return m_kind; }
 
  private:

@@ -12,7 +12,9 @@ std::uint64_t Hlc::tick(std::int64_t now_ms) {
   return m_last;
 }
 
-void Hlc::observe(std::uint64_t remote) { m_last = std::max(m_last, remote); }
+void Hlc::observe(std::uint64_t remote) {
+  m_last = std::max(m_last, remote);
+}
 
 std::string version_string(std::uint64_t tick, std::string_view node_id) {
   static constexpr char k_digits[] = "0123456789abcdef";

@@ -52,9 +52,13 @@ std::string catalogue_dir(const std::string& lang) {
 
 }  // namespace
 
-const char* tr(const char* msgid) { return dgettext(k_text_domain, msgid); }
+const char* tr(const char* msgid) {
+  return dgettext(k_text_domain, msgid);
+}
 
-const std::string& message_language() { return g_language; }
+const std::string& message_language() {
+  return g_language;
+}
 
 std::string init_messages() {
   std::string wanted = first_set_locale_variable();

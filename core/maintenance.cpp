@@ -54,18 +54,21 @@ std::vector<std::string> check_database(Db& db) {
     if (line != "ok") problems.push_back("SQLite: " + line);
   }
   Stmt fk(db, "PRAGMA foreign_key_check");
-  while (fk.step()) problems.push_back(trf("table {} refers to a missing row (rowid {})", fk.column_text(0), fk.column_text(1)));
-  if (db.query_int("SELECT count(*) FROM node WHERE is_self = 1") != 1) problems.push_back(tr("the database has no node of its own"));
+  while (fk.step())
+    problems.push_back(trf("table {} refers to a missing row (rowid {})", fk.column_text(0), fk.column_text(1)));
+  if (db.query_int("SELECT count(*) FROM node WHERE is_self = 1") != 1)
+    problems.push_back(tr("the database has no node of its own"));
   if (db.query_int("SELECT count(*) FROM origin o JOIN setting s ON s.key = 'self_origin' AND s.value = o.id") != 1)
     problems.push_back(tr("this node's change stream is missing"));
-  auto own_gap = db.query_int(
-      "SELECT count(*) FROM change c JOIN origin o ON o.num = c.origin WHERE c.seq > o.last_seq");
+  auto own_gap =
+      db.query_int("SELECT count(*) FROM change c JOIN origin o ON o.num = c.origin WHERE c.seq > o.last_seq");
   if (own_gap) problems.push_back(trf("changes with sequence numbers above their stream's last one: {}", own_gap));
   for (const auto* t : replicated_tables()) {
     auto orphans = db.query_int(fmt::format(
         "SELECT count(*) FROM change c WHERE c.tbl = '{0}' AND NOT EXISTS (SELECT 1 FROM {0} r WHERE r.id = c.row_id)",
         t->name));
-    if (orphans) problems.push_back(trf("change log entries that name rows missing from table {}: {}", t->name, orphans));
+    if (orphans)
+      problems.push_back(trf("change log entries that name rows missing from table {}: {}", t->name, orphans));
     auto bad = db.query_int(fmt::format(
         "SELECT count(*) FROM {} WHERE NOT json_valid(_v) OR json_extract(_v, '$.\"*\"') IS NULL", t->name));
     if (bad) problems.push_back(trf("rows of table {} without valid field versions: {}", t->name, bad));
@@ -76,7 +79,8 @@ std::vector<std::string> check_database(Db& db) {
 void backup_database(Db& db, const std::string& dest, bool overwrite) {
   std::error_code ec;
   if (fs::exists(dest, ec) && !overwrite)
-    throw Error(ErrorKind::cannot_create, trf("{} exists already. Choose another name, or add --yes to replace it.", dest));
+    throw Error(ErrorKind::cannot_create,
+                trf("{} exists already. Choose another name, or add --yes to replace it.", dest));
   if (fs::equivalent(dest, db.path(), ec))
     throw Error(ErrorKind::usage, tr("the backup cannot be the database itself; give another file name."));
   auto parent = fs::path(dest).parent_path();
@@ -84,7 +88,8 @@ void backup_database(Db& db, const std::string& dest, bool overwrite) {
   if (!fs::is_directory(parent, ec))
     throw Error(ErrorKind::cannot_create, trf("cannot write {}: the folder {} does not exist.", dest, parent.string()));
   if (::access(parent.c_str(), W_OK) != 0)
-    throw Error(ErrorKind::cannot_create, trf("cannot write {}: the folder {} is not writable.", dest, parent.string()));
+    throw Error(ErrorKind::cannot_create,
+                trf("cannot write {}: the folder {} is not writable.", dest, parent.string()));
 
   auto tmp = dest + ".part-" + std::to_string(::getpid());
   auto cleanup = [&] {

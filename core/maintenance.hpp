@@ -14,13 +14,13 @@ namespace setevoe::core {
 struct NodeStatus {
   NodeInfo node;
   std::string db_path, key_path;
-  bool key_present = false;    // the secret key file is there, readable by its owner only
+  bool key_present = false;  // the secret key file is there, readable by its owner only
   int schema_version = 0;
   std::int64_t orgs = 0, groups = 0, people = 0, experts = 0, directions = 0;
-  std::int64_t changes = 0;    // entries in the change log
-  std::int64_t unsent = 0;     // changes not yet acknowledged by every peer
-  std::int64_t peers = 0;      // nodes this one exchanges bundles with
-  std::int64_t last_seq = 0;   // last sequence number of this node's own stream
+  std::int64_t changes = 0;   // entries in the change log
+  std::int64_t unsent = 0;    // changes not yet acknowledged by every peer
+  std::int64_t peers = 0;     // nodes this one exchanges bundles with
+  std::int64_t last_seq = 0;  // last sequence number of this node's own stream
 };
 
 NodeStatus node_status(Db& db);

@@ -58,9 +58,15 @@ const std::vector<TermSpec>& specs_of(const std::vector<Term>& terms) {
 }
 }  // namespace
 
-const std::vector<Term>& org_kinds() { return terms_of(k_org_kinds); }
-const std::vector<Term>& member_statuses() { return terms_of(k_statuses); }
-const std::vector<Term>& group_roles() { return terms_of(k_roles); }
+const std::vector<Term>& org_kinds() {
+  return terms_of(k_org_kinds);
+}
+const std::vector<Term>& member_statuses() {
+  return terms_of(k_statuses);
+}
+const std::vector<Term>& group_roles() {
+  return terms_of(k_roles);
+}
 
 std::string parse_term(const std::vector<Term>& terms, std::string_view text, std::string_view what) {
   auto folded = util::fold(util::trim(text));
@@ -97,8 +103,8 @@ std::string checked_name(std::string_view name, std::string_view what) {
   if (t.size() > 1000) throw Error(ErrorKind::usage, trf("the {} is longer than 1000 bytes; shorten it.", what));
   for (unsigned char c : t)
     if (c < 0x20 || c == 0x7F)
-      throw Error(ErrorKind::usage, trf("the {} contains a line break or a control character; write it on one line.",
-                                        what));
+      throw Error(ErrorKind::usage,
+                  trf("the {} contains a line break or a control character; write it on one line.", what));
   return std::string(t);
 }
 
@@ -112,7 +118,8 @@ std::optional<std::string> checked_email(const std::optional<std::string>& email
   if (ok) {
     auto domain = std::string_view(e).substr(at + 1);
     auto dot = domain.find('.');
-    ok = dot != std::string_view::npos && dot > 0 && domain.back() != '.' && domain.find("..") == std::string_view::npos;
+    ok =
+        dot != std::string_view::npos && dot > 0 && domain.back() != '.' && domain.find("..") == std::string_view::npos;
   }
   if (!ok) throw Error(ErrorKind::usage, trf("«{}» is not an e-mail address (expected name@example.ru).", e));
   return e;
@@ -125,8 +132,10 @@ std::optional<std::string> checked_phone(const std::optional<std::string>& phone
   std::size_t digits = 0;
   bool ok = p.size() <= 32;
   for (char c : p) {
-    if (c >= '0' && c <= '9') ++digits;
-    else if (std::string_view(" +-().").find(c) == std::string_view::npos) ok = false;
+    if (c >= '0' && c <= '9')
+      ++digits;
+    else if (std::string_view(" +-().").find(c) == std::string_view::npos)
+      ok = false;
   }
   if (!ok || digits < 5)
     throw Error(ErrorKind::usage, trf("«{}» is not a telephone number (digits, spaces, + - ( ) only).", p));
@@ -155,7 +164,8 @@ struct Candidate {
 
 [[noreturn]] void ambiguous(std::string_view ref, const std::vector<Candidate>& c) {
   std::string list;
-  for (std::size_t i = 0; i < c.size() && i < 10; ++i) list += fmt::format("\n  {}  {} ({})", c[i].id, c[i].name, c[i].what);
+  for (std::size_t i = 0; i < c.size() && i < 10; ++i)
+    list += fmt::format("\n  {}  {} ({})", c[i].id, c[i].name, c[i].what);
   if (c.size() > 10) list += "\n  " + trf("… and {} more", c.size() - 10);
   throw Error(ErrorKind::usage, trf("«{}» matches {} records; give more digits of the id:{}", ref, c.size(), list));
 }
@@ -183,8 +193,10 @@ std::string resolve_member(Db& db, std::string_view ref_in, std::string_view wan
   if (ref.empty()) throw Error(ErrorKind::usage, tr("an empty id or name was given."));
   bool orgs = want.empty() || want == "org" || want == "group", people = want.empty() || want == "person";
   std::string org_where = want == "group" ? "AND kind IN " + group_kinds_sql() : "";
-  std::string what = want == "person" ? tr("person") : want == "group" ? tr("group") : want == "org" ? tr("organisation")
-                                                                                                      : tr("record");
+  std::string what = want == "person"  ? tr("person")
+                     : want == "group" ? tr("group")
+                     : want == "org"   ? tr("organisation")
+                                       : tr("record");
   auto prefix = util::canonical_id_prefix(ref);
   std::size_t digits = prefix ? std::count_if(prefix->begin(), prefix->end(), [](char c) { return c != '-'; }) : 0;
   if (prefix && digits >= 4) {
@@ -214,7 +226,8 @@ std::string resolve_member(Db& db, std::string_view ref_in, std::string_view wan
   if (found.size() > 1) ambiguous(ref, found);
   if (prefix && digits < 4)
     throw Error(ErrorKind::usage, trf("«{}» is too short for an id: give at least 4 digits, or the exact name.", ref));
-  throw Error(ErrorKind::not_found, trf("no {} «{}» in the registry. 'setevoe member list' shows what there is.", what, ref));
+  throw Error(ErrorKind::not_found,
+              trf("no {} «{}» in the registry. 'setevoe member list' shows what there is.", what, ref));
 }
 
 std::string resolve_direction(Db& db, std::string_view ref_in) {
@@ -251,13 +264,15 @@ void load_people_details(Db& db, std::vector<Member>& people, bool with_contacts
   std::map<std::string, Member*> by_id;
   for (auto& p : people) by_id[p.id] = &p;
   if (by_id.empty()) return;
-  Stmt groups(db, "SELECT m.person, m.grp, coalesce(o.name, ''), m.role FROM membership m "
-                  "LEFT JOIN org o ON o.id = m.grp AND o.deleted = 0 WHERE m.deleted = 0 ORDER BY o.name");
+  Stmt groups(db,
+              "SELECT m.person, m.grp, coalesce(o.name, ''), m.role FROM membership m "
+              "LEFT JOIN org o ON o.id = m.grp AND o.deleted = 0 WHERE m.deleted = 0 ORDER BY o.name");
   while (groups.step())
     if (auto it = by_id.find(groups.column_text(0)); it != by_id.end())
       it->second->groups.push_back({groups.column_text(1), groups.column_text(2), groups.column_text(3)});
-  Stmt experts(db, "SELECT e.person, d.id, d.code, d.name, d.owner FROM expertise e "
-                   "JOIN direction d ON d.id = e.direction AND d.deleted = 0 WHERE e.deleted = 0 ORDER BY d.id");
+  Stmt experts(db,
+               "SELECT e.person, d.id, d.code, d.name, d.owner FROM expertise e "
+               "JOIN direction d ON d.id = e.direction AND d.deleted = 0 WHERE e.deleted = 0 ORDER BY d.id");
   while (experts.step())
     if (auto it = by_id.find(experts.column_text(0)); it != by_id.end())
       it->second->expert_in.push_back(
@@ -330,9 +345,12 @@ std::vector<Member> list_members(Db& db, const MemberFilter& f) {
   std::optional<std::string> kind, status, org, direction;
   if (f.kind) {
     auto k = util::fold(*f.kind);
-    if (k == "org" || k == "orgs" || k == util::fold("организация") || k == util::fold("организации")) kind = "org";
-    else if (k == "person" || k == "people" || k == util::fold("сотрудник") || k == util::fold("сотрудники")) kind = "person";
-    else kind = parse_term(org_kinds(), *f.kind, tr("kind"));
+    if (k == "org" || k == "orgs" || k == util::fold("организация") || k == util::fold("организации"))
+      kind = "org";
+    else if (k == "person" || k == "people" || k == util::fold("сотрудник") || k == util::fold("сотрудники"))
+      kind = "person";
+    else
+      kind = parse_term(org_kinds(), *f.kind, tr("kind"));
   }
   if (f.status) status = parse_term(member_statuses(), *f.status, tr("status"));
   if (f.org) org = resolve_member(db, *f.org, "org");
@@ -349,14 +367,13 @@ std::vector<Member> list_members(Db& db, const MemberFilter& f) {
     while (s.step()) out.push_back(read_org(s));
   }
   if (want_people) {
-    Stmt s(db, fmt::format(
-                   "SELECT {} FROM person p LEFT JOIN org o ON o.id = p.org WHERE p.deleted = 0 "
-                   "AND (?1 IS NULL OR p.status = ?1) "
-                   "AND (?2 IS NULL OR p.org = ?2 OR EXISTS (SELECT 1 FROM membership m WHERE m.person = p.id "
-                   "     AND m.grp = ?2 AND m.deleted = 0)) "
-                   "AND (?3 IS NULL OR EXISTS (SELECT 1 FROM expertise e WHERE e.person = p.id "
-                   "     AND e.direction = ?3 AND e.deleted = 0))",
-                   k_person_columns));
+    Stmt s(db, fmt::format("SELECT {} FROM person p LEFT JOIN org o ON o.id = p.org WHERE p.deleted = 0 "
+                           "AND (?1 IS NULL OR p.status = ?1) "
+                           "AND (?2 IS NULL OR p.org = ?2 OR EXISTS (SELECT 1 FROM membership m WHERE m.person = p.id "
+                           "     AND m.grp = ?2 AND m.deleted = 0)) "
+                           "AND (?3 IS NULL OR EXISTS (SELECT 1 FROM expertise e WHERE e.person = p.id "
+                           "     AND e.direction = ?3 AND e.deleted = 0))",
+                           k_person_columns));
     s.bind(1, status).bind(2, org).bind(3, direction);
     std::vector<Member> people;
     while (s.step()) people.push_back(read_person(s));
@@ -367,9 +384,9 @@ std::vector<Member> list_members(Db& db, const MemberFilter& f) {
   // other institutions, then the groups, then people.
   auto kind_rank = [](const Member& m) -> std::size_t {
     if (!m.is_org) return 100;
-    static const char* order[] = {"education-department", "methodological-service", "school", "kindergarten",
-                                  "additional-education", "methodological-association", "creative-group",
-                                  "expert-council"};
+    static const char* order[] = {"education-department", "methodological-service", "school",
+                                  "kindergarten",         "additional-education",   "methodological-association",
+                                  "creative-group",       "expert-council"};
     for (std::size_t i = 0; i < std::size(order); ++i)
       if (m.kind == order[i]) return i;
     return 99;
@@ -432,8 +449,8 @@ std::string add_org(Writer& w, const OrgInput& in) {
     throw Error(ErrorKind::bad_data, trf("«{}» is in the registry already (id {}). Change that record with "
                                          "'setevoe member edit' instead.",
                                          name, *existing));
-  return w.create(tables::org, {{"kind", kind}, {"name", name}, {"short_name", text_or_null(short_name)},
-                                {"status", status}});
+  return w.create(tables::org,
+                  {{"kind", kind}, {"name", name}, {"short_name", text_or_null(short_name)}, {"status", status}});
 }
 
 namespace {
@@ -487,8 +504,10 @@ bool edit_member(Writer& w, const std::string& id, const MemberPatch& patch) {
   if (patch.name) f.push_back({"name", checked_name(*patch.name, m.is_org ? tr("name") : tr("full name"))});
   if (patch.status) f.push_back({"status", parse_term(member_statuses(), *patch.status, tr("status"))});
   if (m.is_org) {
-    for (auto [set, option] : {std::pair{patch.org.has_value(), "--org"}, {patch.position.has_value(), "--position"},
-                               {patch.email.has_value(), "--email"}, {patch.phone.has_value(), "--phone"}})
+    for (auto [set, option] : {std::pair{patch.org.has_value(), "--org"},
+                               {patch.position.has_value(), "--position"},
+                               {patch.email.has_value(), "--email"},
+                               {patch.phone.has_value(), "--phone"}})
       if (set) throw Error(ErrorKind::usage, trf("{} applies to people, not to organisations.", option));
     if (patch.kind) f.push_back({"kind", parse_term(org_kinds(), *patch.kind, tr("kind"))});
     if (patch.short_name) {
@@ -522,7 +541,8 @@ void remove_member(Writer& w, const std::string& id) {
   c.bind(1, id);
   bool has_contacts = c.step() && c.column_int(0) == 0;
   c.reset();
-  if (has_contacts) w.update(tables::contact, id, {{"email", Value{}}, {"phone", Value{}}, {"deleted", std::int64_t{1}}});
+  if (has_contacts)
+    w.update(tables::contact, id, {{"email", Value{}}, {"phone", Value{}}, {"deleted", std::int64_t{1}}});
 }
 
 bool join_group(Writer& w, const std::string& person, const std::string& group, const std::string& role_in) {
@@ -575,8 +595,10 @@ int set_expert(Writer& w, const std::string& person, const std::vector<std::stri
     if (s.step()) existing = s.column_text(0);
     s.reset();
     if (revoke && !existing) throw Error(ErrorKind::not_found, trf("«{}» is not an expert in «{}».", p.name, ref));
-    if (revoke) w.remove(tables::expertise, *existing);
-    else if (!existing) w.create(tables::expertise, {{"person", person}, {"direction", dir}});
+    if (revoke)
+      w.remove(tables::expertise, *existing);
+    else if (!existing)
+      w.create(tables::expertise, {{"person", person}, {"direction", dir}});
     changed += revoke || !existing ? 1 : 0;
   }
   return changed;
@@ -584,7 +606,8 @@ int set_expert(Writer& w, const std::string& person, const std::vector<std::stri
 
 std::string add_direction(Writer& w, std::string_view code_in, std::string_view name_in) {
   auto code = util::ascii_lower(util::trim(code_in));
-  if (code.empty() || code.size() > 40 || code.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789-") != std::string::npos)
+  if (code.empty() || code.size() > 40 ||
+      code.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789-") != std::string::npos)
     throw Error(ErrorKind::usage, trf("the direction code «{}» must be short Latin letters, digits and hyphens: "
                                       "robotics, local-history.",
                                       code_in));

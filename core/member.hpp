@@ -48,17 +48,17 @@ struct GroupRole {
 
 struct Member {
   std::string id;
-  bool is_org = false;      // an org, else a person
-  std::string kind;         // org kind code; empty for a person
+  bool is_org = false;  // an org, else a person
+  std::string kind;     // org kind code; empty for a person
   std::string name;
-  std::string short_name;   // orgs
+  std::string short_name;  // orgs
   std::string status;
-  std::string owner;        // owning node id
-  std::string org_id;       // people: the org they work in
-  std::string org_name;     // its name, or empty when not yet received
-  std::string org_short;    // its short name, or empty
-  bool org_removed = false; // the org was removed from the registry
-  std::string position;     // people
+  std::string owner;                        // owning node id
+  std::string org_id;                       // people: the org they work in
+  std::string org_name;                     // its name, or empty when not yet received
+  std::string org_short;                    // its short name, or empty
+  bool org_removed = false;                 // the org was removed from the registry
+  std::string position;                     // people
   std::optional<std::string> email, phone;  // people's contacts (personal data)
   std::vector<GroupRole> groups;            // people: groups joined; orgs: none
   std::vector<Direction> expert_in;         // people: directions they are an expert in
@@ -90,8 +90,8 @@ struct MemberPatch {
 };
 
 struct MemberFilter {
-  std::optional<std::string> kind;       // "org", "person" or an org kind
-  std::optional<std::string> org;        // people of an org, or members of a group
+  std::optional<std::string> kind;  // "org", "person" or an org kind
+  std::optional<std::string> org;   // people of an org, or members of a group
   std::optional<std::string> status;
   std::optional<std::string> direction;  // experts in a direction
   std::optional<std::string> name;       // part of the name or short name, any case

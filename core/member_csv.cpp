@@ -33,14 +33,13 @@ const std::vector<ColumnName> k_columns = {
     {Column::groups, "groups|группы|объединения"},
     {Column::expert, "expert|эксперт|направления эксперта"},
 };
-const char* k_export_header[] = {"type", "kind", "name", "short_name", "status", "org", "position",
-                                 "email", "phone", "groups", "expert"};
+const char* k_export_header[] = {"type",     "kind",  "name",  "short_name", "status", "org",
+                                 "position", "email", "phone", "groups",     "expert"};
 
 std::string read_file(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) {
-    if (errno == ENOENT)
-      throw Error(ErrorKind::not_found, trf("cannot open {}: there is no such file.", path));
+    if (errno == ENOENT) throw Error(ErrorKind::not_found, trf("cannot open {}: there is no such file.", path));
     throw Error(ErrorKind::io, trf("cannot open {}: {}.", path, std::strerror(errno)));
   }
   std::ostringstream ss;
@@ -79,8 +78,8 @@ class Importer {
     for (std::size_t i = 1; i < rows->size(); ++i) {
       const auto& r = (*rows)[i];
       if (r.fields.size() != m_header.size())
-        fail(r.line, trf("the row has {} fields, the header has {}; check the separators and quotes",
-                         r.fields.size(), m_header.size()));
+        fail(r.line, trf("the row has {} fields, the header has {}; check the separators and quotes", r.fields.size(),
+                         m_header.size()));
     }
     load_existing();
     // Organisations first, so that people may name an org on any line.
@@ -185,8 +184,8 @@ class Importer {
       return id;
     }
     if (it != m_org_by_name.end() && it->second.size() > 1)
-      throw Error(ErrorKind::bad_data, trf("«{}» names {} organisations; use the full name or the id", ref,
-                                           it->second.size()));
+      throw Error(ErrorKind::bad_data,
+                  trf("«{}» names {} organisations; use the full name or the id", ref, it->second.size()));
     return resolve_member(m_w.db(), ref, want);
   }
 
@@ -225,7 +224,8 @@ class Importer {
                                           "type org"));
     auto name = checked_name(get(r, Column::name), tr("full name"));
     auto org_cell = get(r, Column::org);
-    if (org_cell.empty()) throw Error(ErrorKind::bad_data, trf("«{}» has no org: give the organisation they work in", name));
+    if (org_cell.empty())
+      throw Error(ErrorKind::bad_data, trf("«{}» has no org: give the organisation they work in", name));
     auto org = org_ref(org_cell, "org");
     std::string id;
     auto key = std::pair{util::fold(name), org};
@@ -271,7 +271,9 @@ class Importer {
 
 }  // namespace
 
-ImportResult import_members(Writer& w, const std::string& path) { return Importer(w, path).run(); }
+ImportResult import_members(Writer& w, const std::string& path) {
+  return Importer(w, path).run();
+}
 
 std::string export_members_csv(Db& db) {
   std::string out;
@@ -285,8 +287,8 @@ std::string export_members_csv(Db& db) {
     if (m.is_org)
       out += util::csv_line({"org", m.kind, m.name, m.short_name, m.status, "", "", "", "", "", ""});
     else
-      out += util::csv_line({"person", "", m.name, "", m.status, m.org_name.empty() ? m.org_id : m.org_name,
-                             m.position, m.email.value_or(""), m.phone.value_or(""), groups, experts});
+      out += util::csv_line({"person", "", m.name, "", m.status, m.org_name.empty() ? m.org_id : m.org_name, m.position,
+                             m.email.value_or(""), m.phone.value_or(""), groups, experts});
   }
   return out;
 }

@@ -16,9 +16,13 @@
 namespace setevoe::core {
 namespace fs = std::filesystem;
 
-std::string_view role_code(Role role) { return role == Role::hub ? "hub" : "school"; }
+std::string_view role_code(Role role) {
+  return role == Role::hub ? "hub" : "school";
+}
 
-std::string key_path_for(const std::string& db_path) { return db_path + ".key"; }
+std::string key_path_for(const std::string& db_path) {
+  return db_path + ".key";
+}
 
 namespace {
 
@@ -48,8 +52,8 @@ NodeInfo init_node_in(Db& db, const InitOptions& options, std::string* secret_ke
   if (name.empty()) throw Error(ErrorKind::usage, tr("the node needs a name: init --name \"МБОУ «СОШ № 3»\"."));
   if (!util::valid_utf8(name)) throw Error(ErrorKind::usage, tr("the node's name is not valid UTF-8 text."));
   if (!util::known_time_zone(options.time_zone))
-    throw Error(ErrorKind::usage, trf("unknown time zone «{}». Use an IANA name such as Europe/Moscow.",
-                                      options.time_zone));
+    throw Error(ErrorKind::usage,
+                trf("unknown time zone «{}». Use an IANA name such as Europe/Moscow.", options.time_zone));
   if (db.query_int("SELECT count(*) FROM node WHERE is_self = 1") > 0)
     throw Error(ErrorKind::cannot_create, tr("this database already has a node; init never overwrites one."));
 
@@ -68,10 +72,16 @@ NodeInfo init_node_in(Db& db, const InitOptions& options, std::string* secret_ke
   sodium_memzero(sk, sizeof sk);
 
   Transaction tx(db, Transaction::Kind::write);
-  Stmt insert(db, "INSERT INTO node (id, name, role, public_key, time_zone, created_at, is_self) "
-                  "VALUES (?, ?, ?, ?, ?, ?, 1)");
-  insert.bind(1, node.id).bind(2, node.name).bind(3, role_code(node.role)).bind(4, node.public_key)
-      .bind(5, node.time_zone).bind(6, node.created_at).run();
+  Stmt insert(db,
+              "INSERT INTO node (id, name, role, public_key, time_zone, created_at, is_self) "
+              "VALUES (?, ?, ?, ?, ?, ?, 1)");
+  insert.bind(1, node.id)
+      .bind(2, node.name)
+      .bind(3, role_code(node.role))
+      .bind(4, node.public_key)
+      .bind(5, node.time_zone)
+      .bind(6, node.created_at)
+      .run();
   Stmt origin(db, "INSERT INTO origin (id, node) VALUES (?, ?)");
   origin.bind(1, node.origin).bind(2, node.id).run();
   Stmt setting(db, "INSERT INTO setting (key, value) VALUES ('self_origin', ?), ('hlc', '0')");
@@ -94,8 +104,8 @@ NodeInfo init_node(const std::string& db_path, const InitOptions& options) {
                                               key_path));
   auto parent = fs::path(db_path).parent_path();
   if (!parent.empty() && !fs::is_directory(parent, ec))
-    throw Error(ErrorKind::cannot_create, trf("cannot create {}: the folder {} does not exist. Create it first.", db_path,
-                                              parent.string()));
+    throw Error(ErrorKind::cannot_create,
+                trf("cannot create {}: the folder {} does not exist. Create it first.", db_path, parent.string()));
   // Build everything under temporary names, then rename: a failure at any
   // point leaves no database and no key behind.
   auto suffix = ".init-" + std::to_string(::getpid());
@@ -131,8 +141,9 @@ NodeInfo init_node(const std::string& db_path, const InitOptions& options) {
 }
 
 NodeInfo self_node(Db& db) {
-  Stmt s(db, "SELECT n.id, n.name, n.role, n.public_key, n.time_zone, n.created_at, "
-             "(SELECT value FROM setting WHERE key = 'self_origin') FROM node n WHERE n.is_self = 1");
+  Stmt s(db,
+         "SELECT n.id, n.name, n.role, n.public_key, n.time_zone, n.created_at, "
+         "(SELECT value FROM setting WHERE key = 'self_origin') FROM node n WHERE n.is_self = 1");
   if (!s.step())
     throw Error(ErrorKind::corrupt, trf("{} has no node: it was not made by 'setevoe init'. Make a new database with "
                                         "init.",

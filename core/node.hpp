@@ -15,8 +15,8 @@ enum class Role { school, hub };
 std::string_view role_code(Role role);  // "school" | "hub"
 
 struct NodeInfo {
-  std::string id;          // UUIDv7 of the node
-  std::string name;        // the organisation it serves
+  std::string id;    // UUIDv7 of the node
+  std::string name;  // the organisation it serves
   Role role = Role::school;
   std::string public_key;  // hexadecimal Ed25519 public key
   std::string time_zone;   // IANA name

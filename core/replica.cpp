@@ -64,26 +64,35 @@ Writer::Writer(Db& db, util::WallClock clock)
   m_hlc = Hlc(last);
 }
 
-std::string Writer::stamp() { return version_string(m_hlc.tick(m_clock()), m_self.id); }
+std::string Writer::stamp() {
+  return version_string(m_hlc.tick(m_clock()), m_self.id);
+}
 
 void Writer::log(const TableSpec& table, const std::string& id) {
   m_log.rewind();
-  m_log.bind(1, m_origin_num).bind(2, ++m_seq).bind_static(3, table.name).bind_static(4, id)
-      .bind(5, static_cast<std::int64_t>(m_hlc.last())).run();
+  m_log.bind(1, m_origin_num)
+      .bind(2, ++m_seq)
+      .bind_static(3, table.name)
+      .bind_static(4, id)
+      .bind(5, static_cast<std::int64_t>(m_hlc.last()))
+      .run();
   m_dirty = true;
 }
 
 void Writer::check_authority(const TableSpec& table, const std::string* owner, const Fields& values) {
   if (m_self.role == Role::hub) return;
   if (table.hub_only)
-    throw Error(ErrorKind::not_permitted,
-                trf("only the district hub may change records of the kind «{}»: this node is a school. Ask the moderator.", tr(table.label)));
+    throw Error(
+        ErrorKind::not_permitted,
+        trf("only the district hub may change records of the kind «{}»: this node is a school. Ask the moderator.",
+            tr(table.label)));
   for (const auto& [field, value] : values)
     for (const char* hub_field : table.hub_fields)
       if (field == hub_field)
-        throw Error(ErrorKind::not_permitted,
-                    trf("only the district hub may change the field «{}» of records of the kind «{}». Ask the moderator.", field,
-                        tr(table.label)));
+        throw Error(
+            ErrorKind::not_permitted,
+            trf("only the district hub may change the field «{}» of records of the kind «{}». Ask the moderator.",
+                field, tr(table.label)));
   if (owner && *owner != m_self.id)
     throw Error(ErrorKind::not_permitted,
                 trf("this record (kind «{}») belongs to the node {}; only that node or the district hub may change it.",
@@ -130,8 +139,7 @@ bool Writer::update(const TableSpec& table, const std::string& id, const Fields&
   for (const auto& [field, value] : values) columns += ", " + field;
   auto& current = m_db.cached(fmt::format("SELECT {} FROM {} WHERE id = ?", columns, table.name));
   current.bind(1, id);
-  if (!current.step() || (current.column_int(1) != 0 &&
-                          !(values.size() == 1 && values[0].first == "deleted")))
+  if (!current.step() || (current.column_int(1) != 0 && !(values.size() == 1 && values[0].first == "deleted")))
     throw Error(ErrorKind::not_found, trf("there is no record of the kind «{}» with the id {}.", tr(table.label), id));
   auto owner = current.column_text(0);
   Fields changed;

@@ -28,10 +28,10 @@ namespace setevoe::core {
 
 // What a replicated table looks like to the write path.
 struct TableSpec {
-  const char* name;                  // SQL table name
-  const char* label;                 // what a row is, for messages ("organisation"), translated with tr()
-  std::vector<const char*> fields;   // the replicated fields, besides id, owner, deleted
-  bool hub_only = false;             // only a hub may write rows of it (moderation tables)
+  const char* name;                          // SQL table name
+  const char* label;                         // what a row is, for messages ("organisation"), translated with tr()
+  std::vector<const char*> fields;           // the replicated fields, besides id, owner, deleted
+  bool hub_only = false;                     // only a hub may write rows of it (moderation tables)
   std::vector<const char*> hub_fields = {};  // fields only a hub may write
 };
 

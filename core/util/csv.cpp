@@ -13,10 +13,14 @@ char detect_separator(std::string_view text) {
   std::size_t commas = 0, semicolons = 0;
   bool quoted = false;
   for (char c : text) {
-    if (c == '"') quoted = !quoted;
-    else if (!quoted && (c == '\n' || c == '\r')) break;
-    else if (!quoted && c == ',') ++commas;
-    else if (!quoted && c == ';') ++semicolons;
+    if (c == '"')
+      quoted = !quoted;
+    else if (!quoted && (c == '\n' || c == '\r'))
+      break;
+    else if (!quoted && c == ',')
+      ++commas;
+    else if (!quoted && c == ';')
+      ++semicolons;
   }
   return semicolons > commas ? ';' : ',';
 }
@@ -60,7 +64,8 @@ std::optional<std::vector<CsvRow>> parse_csv(std::string_view text, char& separa
     }
     if (c == '"') {
       if (!field.empty() || was_quoted) {
-        error = {line, N_("a quote inside an unquoted field; put the whole field in quotes and double the quotes inside")};
+        error = {line,
+                 N_("a quote inside an unquoted field; put the whole field in quotes and double the quotes inside")};
         return std::nullopt;
       }
       quoted = was_quoted = row_has_content = true;
@@ -92,10 +97,9 @@ std::string csv_field(std::string_view value, char separator) {
   // Both separators are quoted whichever is in use, so that a reader that
   // guesses the separator from the first line cannot guess wrong; so is a
   // leading byte order mark, which a reader would strip.
-  bool needs = value.find_first_of("\"\r\n,;") != std::string_view::npos ||
-               value.find(separator) != std::string_view::npos ||
-               (!value.empty() && (value.front() == ' ' || value.back() == ' ')) ||
-               value.substr(0, 3) == "\xEF\xBB\xBF";
+  bool needs =
+      value.find_first_of("\"\r\n,;") != std::string_view::npos || value.find(separator) != std::string_view::npos ||
+      (!value.empty() && (value.front() == ' ' || value.back() == ' ')) || value.substr(0, 3) == "\xEF\xBB\xBF";
   if (!needs) return std::string(value);
   std::string out = "\"";
   for (char c : value) {

@@ -12,7 +12,7 @@
 namespace setevoe::util {
 
 struct CsvRow {
-  std::size_t line = 0;             // line number where the row starts, from 1
+  std::size_t line = 0;  // line number where the row starts, from 1
   std::vector<std::string> fields;
 };
 

@@ -45,14 +45,26 @@ std::string json_quote(std::string_view s) {
   std::string out = "\"";
   for (unsigned char c : s) {
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
       default:
-        if (c < 0x20) out += fmt::format("\\u{:04x}", c);
-        else out.push_back(static_cast<char>(c));
+        if (c < 0x20)
+          out += fmt::format("\\u{:04x}", c);
+        else
+          out.push_back(static_cast<char>(c));
     }
   }
   out.push_back('"');
@@ -72,10 +84,14 @@ void Json::dump_to(std::string& out, int indent, int depth) const {
       out.append(static_cast<std::size_t>(indent * d), ' ');
     }
   };
-  if (std::holds_alternative<std::nullptr_t>(m_v)) out += "null";
-  else if (auto b = std::get_if<bool>(&m_v)) out += *b ? "true" : "false";
-  else if (auto i = std::get_if<std::int64_t>(&m_v)) out += std::to_string(*i);
-  else if (auto s = std::get_if<std::string>(&m_v)) out += json_quote(*s);
+  if (std::holds_alternative<std::nullptr_t>(m_v))
+    out += "null";
+  else if (auto b = std::get_if<bool>(&m_v))
+    out += *b ? "true" : "false";
+  else if (auto i = std::get_if<std::int64_t>(&m_v))
+    out += std::to_string(*i);
+  else if (auto s = std::get_if<std::string>(&m_v))
+    out += json_quote(*s);
   else if (auto a = std::get_if<Array>(&m_v)) {
     if (a->empty()) {
       out += "[]";

@@ -43,7 +43,9 @@ std::string uuid7(std::int64_t unix_ms) {
 }
 
 namespace {
-bool is_hex(char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); }
+bool is_hex(char c) {
+  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+}
 }  // namespace
 
 bool is_uuid(std::string_view s) {

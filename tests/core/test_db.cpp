@@ -1,8 +1,8 @@
 // Unit tests of the storage layer and node initialisation.
 #include <catch2/catch.hpp>
 
-#include <fstream>
 #include <sys/stat.h>
+#include <fstream>
 
 #include "core/db.hpp"
 #include "core/maintenance.hpp"

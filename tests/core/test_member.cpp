@@ -15,8 +15,6 @@ using test::message_of;
 
 namespace {
 
-
-
 std::string org(Writer& w, const std::string& name, const std::string& kind = "school") {
   OrgInput in;
   in.kind = kind;
@@ -256,8 +254,8 @@ TEST_CASE("import reads orgs and people, with references to orgs anywhere in the
   test::TempDir dir;
   auto db = test::memory_node();
   // People first, orgs after: the importer takes orgs first.
-  auto path = write_file(dir, "m.csv",
-                         "name,type,org,kind\nИсаев Ахмед Русланович,person,СОШ № 1,\nСОШ № 1,org,,school\n");
+  auto path =
+      write_file(dir, "m.csv", "name,type,org,kind\nИсаев Ахмед Русланович,person,СОШ № 1,\nСОШ № 1,org,,school\n");
   Writer w(db);
   auto r = import_members(w, path);
   w.commit();
@@ -341,8 +339,8 @@ TEST_CASE("import of a missing file is not_found") {
 TEST_CASE("export reads back: import of an export changes nothing, and on a new node recreates the registry") {
   test::TempDir dir;
   auto hub = test::memory_node(Role::hub, "УО");
-  auto path = write_file(dir, "good.csv", std::string(k_good) +
-                                              "person,,Алиева Малика Ахмедовна,,,СОШ № 1,,,,,gifted; distance\n");
+  auto path = write_file(dir, "good.csv",
+                         std::string(k_good) + "person,,Алиева Малика Ахмедовна,,,СОШ № 1,,,,,gifted; distance\n");
   {
     Writer w(hub);
     auto r = import_members(w, path);

@@ -12,8 +12,9 @@ using namespace setevoe::core;
 namespace {
 
 std::vector<std::int64_t> own_seqs(Db& db) {
-  Stmt s(db, "SELECT c.seq FROM change c JOIN origin o ON o.num = c.origin "
-             "JOIN setting st ON st.key = 'self_origin' AND st.value = o.id ORDER BY c.seq");
+  Stmt s(db,
+         "SELECT c.seq FROM change c JOIN origin o ON o.num = c.origin "
+         "JOIN setting st ON st.key = 'self_origin' AND st.value = o.id ORDER BY c.seq");
   std::vector<std::int64_t> out;
   while (s.step()) out.push_back(s.column_int(0));
   return out;
@@ -170,11 +171,13 @@ TEST_CASE("the clock stays monotonic when the wall clock jumps back") {
 
 TEST_CASE("a school may not change rows owned by another node") {
   auto db = test::memory_node(Role::school);
-  db.exec("INSERT INTO node (id, name, role, public_key, created_at) VALUES "
-          "('01900000-0000-7000-8000-00000000aaaa', 'Районный узел', 'hub', '00', '2026-01-01T00:00:00Z')");
-  db.exec("INSERT INTO org (id, owner, kind, name, status, _v) VALUES ('01900000-0000-7000-8000-000000000001', "
-          "'01900000-0000-7000-8000-00000000aaaa', 'methodological-association', 'РМО', 'active', "
-          "'{\"*\":\"0000018000000000.01900000-0000-7000-8000-00000000aaaa\"}')");
+  db.exec(
+      "INSERT INTO node (id, name, role, public_key, created_at) VALUES "
+      "('01900000-0000-7000-8000-00000000aaaa', 'Районный узел', 'hub', '00', '2026-01-01T00:00:00Z')");
+  db.exec(
+      "INSERT INTO org (id, owner, kind, name, status, _v) VALUES ('01900000-0000-7000-8000-000000000001', "
+      "'01900000-0000-7000-8000-00000000aaaa', 'methodological-association', 'РМО', 'active', "
+      "'{\"*\":\"0000018000000000.01900000-0000-7000-8000-00000000aaaa\"}')");
   Writer w(db);
   try {
     w.update(tables::org, "01900000-0000-7000-8000-000000000001", {{"name", "РМО учителей"}});
@@ -192,9 +195,10 @@ TEST_CASE("a school may not change rows owned by another node") {
 
 TEST_CASE("the hub may change any row, and rows it creates for others keep their owner") {
   auto db = test::memory_node(Role::hub);
-  db.exec("INSERT INTO org (id, owner, kind, name, status, _v) VALUES ('01900000-0000-7000-8000-000000000001', "
-          "'01900000-0000-7000-8000-00000000bbbb', 'school', 'СОШ', 'active', "
-          "'{\"*\":\"0000018000000000.01900000-0000-7000-8000-00000000bbbb\"}')");
+  db.exec(
+      "INSERT INTO org (id, owner, kind, name, status, _v) VALUES ('01900000-0000-7000-8000-000000000001', "
+      "'01900000-0000-7000-8000-00000000bbbb', 'school', 'СОШ', 'active', "
+      "'{\"*\":\"0000018000000000.01900000-0000-7000-8000-00000000bbbb\"}')");
   Writer w(db);
   CHECK(w.update(tables::org, "01900000-0000-7000-8000-000000000001", {{"status", "left"}}));
   w.create(tables::expertise, {{"person", "p"}, {"direction", "d"}});
@@ -202,7 +206,8 @@ TEST_CASE("the hub may change any row, and rows it creates for others keep their
                    "01900000-0000-7000-8000-00000000bbbb");
   w.commit();
   CHECK(db.query_text("SELECT owner FROM org") == std::optional<std::string>("01900000-0000-7000-8000-00000000bbbb"));
-  CHECK(db.query_text("SELECT owner FROM contact") == std::optional<std::string>("01900000-0000-7000-8000-00000000bbbb"));
+  CHECK(db.query_text("SELECT owner FROM contact") ==
+        std::optional<std::string>("01900000-0000-7000-8000-00000000bbbb"));
   // The hub wrote the contacts: their version names the hub, not the owner.
   auto contact_v = versions(db, "contact", "01900000-0000-7000-8000-000000000002");
   auto hub = self_node(db).id;

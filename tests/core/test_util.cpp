@@ -45,7 +45,7 @@ TEST_CASE("UUIDv7 layout and uniqueness") {
   CHECK(is_uuid(a));
   CHECK(a != b);
   CHECK(a.substr(0, 13) == "01930000-0000");
-  CHECK(a[14] == '7');  // version
+  CHECK(a[14] == '7');                                          // version
   CHECK(std::string("89ab").find(a[19]) != std::string::npos);  // variant
   CHECK(uuid7(2000) < uuid7(3000));
 }
@@ -62,7 +62,8 @@ TEST_CASE("id prefixes are canonicalised") {
 TEST_CASE("CSV: commas, semicolons, BOM, quotes and line breaks") {
   char sep = 0;
   CsvError err;
-  auto rows = parse_csv("\xEF\xBB\xBFname;org\r\n\"Иванов; И.\";\"СОШ \"\"№ 1\"\"\"\r\n\"two\nlines\";x\r\n;;\r\n", sep, err);
+  auto rows =
+      parse_csv("\xEF\xBB\xBFname;org\r\n\"Иванов; И.\";\"СОШ \"\"№ 1\"\"\"\r\n\"two\nlines\";x\r\n;;\r\n", sep, err);
   REQUIRE(rows);
   CHECK(sep == ';');
   REQUIRE(rows->size() == 3);  // the row of separators only is blank
@@ -122,7 +123,8 @@ TEST_CASE("CSV survives hostile input and what it reads writes back the same") {
   // Random text from the characters that matter to CSV: whatever comes out of
   // parsing must survive writing and parsing again unchanged.
   std::mt19937 rng(20261128);
-  const std::vector<std::string> pieces = {"\"", ",", ";", "\n", "\r\n", "\r", " ", "a", "Ж", "«", "\xEF\xBB\xBF", "\"\""};
+  const std::vector<std::string> pieces = {"\"", ",", ";", "\n", "\r\n",         "\r",
+                                           " ",  "a", "Ж", "«",  "\xEF\xBB\xBF", "\"\""};
   int parsed = 0;
   for (int round = 0; round < 3000; ++round) {
     std::string text;
