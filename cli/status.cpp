@@ -31,7 +31,7 @@ void setup_status(CLI::App& app, Context& ctx, std::function<void()>& action) {
           .set("experts", s.experts)
           .set("directions", s.directions)
           .set("changes", s.changes)
-          .set("last_seq", s.last_seq)
+          .set("own_changes", s.own_changes)
           .set("peers", s.peers)
           .set("unsent", s.unsent);
       auto f = ctx.format();
@@ -39,7 +39,7 @@ void setup_status(CLI::App& app, Context& ctx, std::function<void()>& action) {
         std::vector<Column> cols;
         for (const char* k :
              {"id", "name", "role", "time_zone", "db", "schema_version", "fingerprint", "key_file", "key_present",
-              "orgs", "groups", "people", "experts", "directions", "changes", "last_seq", "peers", "unsent"})
+              "orgs", "groups", "people", "experts", "directions", "changes", "own_changes", "peers", "unsent"})
           cols.push_back({k, k});
         print_record(ctx, j, cols, f);
         return;
@@ -54,7 +54,7 @@ void setup_status(CLI::App& app, Context& ctx, std::function<void()>& action) {
           .set("time_zone", s.node.time_zone)
           .set("registry", trf("organisations {}, groups {}, people {} (experts {}), directions {}", s.orgs, s.groups,
                                s.people, s.experts, s.directions))
-          .set("changes", trf("in the change log {}, made here {}", s.changes, s.last_seq))
+          .set("changes", trf("in the change log {}, made here {}", s.changes, s.own_changes))
           .set("unsent", s.peers                          ? trf("{} not yet acknowledged by every peer", s.unsent)
                          : s.node.role == core::Role::hub ? trf("{} (no exchange with the schools yet)", s.unsent)
                                                           : trf("{} (no exchange with the hub yet)", s.unsent));

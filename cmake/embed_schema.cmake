@@ -1,5 +1,6 @@
 # Turns the numbered migrations schema/NNNN_name.sql into a C++ source that
 # defines setevoe::core::k_migrations (see core/schema.hpp).
+string(REPLACE "|" ";" FILES "${FILES}")
 set(body "// Generated from schema/*.sql by cmake/embed_schema.cmake. Do not edit.\n#include \"core/schema.hpp\"\nnamespace setevoe::core {\nconst std::vector<Migration> k_migrations = {\n")
 foreach(f ${FILES})
   get_filename_component(name ${f} NAME_WE)

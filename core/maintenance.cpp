@@ -39,9 +39,9 @@ NodeStatus node_status(Db& db) {
       "SELECT count(*) FROM change c WHERE (SELECT count(DISTINCT peer) FROM ack) = 0 "
       "OR EXISTS (SELECT 1 FROM (SELECT DISTINCT peer FROM ack) p WHERE coalesce((SELECT a.seq FROM ack a "
       "WHERE a.peer = p.peer AND a.origin = c.origin), 0) < c.seq)");
-  Stmt seq(db, "SELECT last_seq FROM origin WHERE id = ?");
-  seq.bind(1, s.node.origin);
-  if (seq.step()) s.last_seq = seq.column_int(0);
+  Stmt own(db, "SELECT coalesce(sum(last_seq), 0) FROM origin WHERE node = ?");
+  own.bind(1, s.node.id);
+  if (own.step()) s.own_changes = own.column_int(0);
   return s;
 }
 

@@ -20,7 +20,7 @@ struct NodeStatus {
   std::int64_t changes = 0;   // entries in the change log
   std::int64_t unsent = 0;    // changes not yet acknowledged by every peer
   std::int64_t peers = 0;     // nodes this one exchanges bundles with
-  std::int64_t last_seq = 0;  // last sequence number of this node's own stream
+  std::int64_t own_changes = 0;  // changes made on this node (all its streams)
 };
 
 NodeStatus node_status(Db& db);

@@ -56,8 +56,8 @@ Writer::Writer(Db& db, util::WallClock clock)
   Stmt s(db, "SELECT num, last_seq, (SELECT value FROM setting WHERE key = 'hlc') FROM origin WHERE id = ?");
   s.bind(1, m_self.origin);
   if (!s.step()) throw Error(ErrorKind::corrupt, tr("the database has no change stream for this node."));
-  m_origin_num = s.column_int(0);
-  m_seq = s.column_int(1);
+  m_public.num = s.column_int(0);
+  m_public.seq = s.column_int(1);
   auto hlc_text = s.column_text(2);
   std::uint64_t last = 0;
   std::from_chars(hlc_text.data(), hlc_text.data() + hlc_text.size(), last);
@@ -68,15 +68,36 @@ std::string Writer::stamp() {
   return version_string(m_hlc.tick(m_clock()), m_self.id);
 }
 
+Writer::Stream& Writer::stream_for(const TableSpec& table) {
+  if (!table.personal) return m_public;
+  if (m_private.num == 0) {
+    Stmt s(m_db,
+           "SELECT o.num, o.last_seq FROM origin o JOIN setting st ON st.key = 'self_private_origin' AND st.value = o.id");
+    if (s.step()) {
+      m_private.num = s.column_int(0);
+      m_private.seq = s.column_int(1);
+    } else {
+      auto id = util::uuid7(m_clock());
+      Stmt o(m_db, "INSERT INTO origin (id, node, private) VALUES (?, ?, 1)");
+      o.bind(1, id).bind(2, m_self.id).run();
+      m_private.num = sqlite3_last_insert_rowid(m_db.handle());
+      Stmt st(m_db, "INSERT INTO setting (key, value) VALUES ('self_private_origin', ?)");
+      st.bind(1, id).run();
+    }
+  }
+  return m_private;
+}
+
 void Writer::log(const TableSpec& table, const std::string& id) {
+  auto& stream = stream_for(table);
+  stream.dirty = true;
   m_log.rewind();
-  m_log.bind(1, m_origin_num)
-      .bind(2, ++m_seq)
+  m_log.bind(1, stream.num)
+      .bind(2, ++stream.seq)
       .bind_static(3, table.name)
       .bind_static(4, id)
       .bind(5, static_cast<std::int64_t>(m_hlc.last()))
       .run();
-  m_dirty = true;
 }
 
 void Writer::check_authority(const TableSpec& table, const std::string* owner, const Fields& values) {
@@ -171,10 +192,11 @@ void Writer::remove(const TableSpec& table, const std::string& id) {
 }
 
 void Writer::commit() {
-  if (m_dirty) {
-    m_db.cached("UPDATE origin SET last_seq = ? WHERE num = ?").bind(1, m_seq).bind(2, m_origin_num).run();
+  for (auto* stream : {&m_public, &m_private})
+    if (stream->dirty)
+      m_db.cached("UPDATE origin SET last_seq = ? WHERE num = ?").bind(1, stream->seq).bind(2, stream->num).run();
+  if (m_public.dirty || m_private.dirty)
     m_db.cached("UPDATE setting SET value = ? WHERE key = 'hlc'").bind(1, std::to_string(m_hlc.last())).run();
-  }
   m_tx.commit();
 }
 

@@ -32,6 +32,8 @@ struct TableSpec {
   const char* label;                         // what a row is, for messages ("organisation"), translated with tr()
   std::vector<const char*> fields;           // the replicated fields, besides id, owner, deleted
   bool hub_only = false;                     // only a hub may write rows of it (moderation tables)
+  bool personal = false;                     // personal data: logged to the private stream, which
+                                             // travels only between the owner and a hub
   std::vector<const char*> hub_fields = {};  // fields only a hub may write
 };
 
@@ -89,12 +91,19 @@ class Writer {
   util::WallClock m_clock;
   NodeInfo m_self;
   Hlc m_hlc;
-  std::int64_t m_origin_num = 0;
+  // This node's change streams: public, and private for personal data
+  // (created on first use).
+  struct Stream {
+    std::int64_t num = 0;
+    std::int64_t seq = 0;
+    bool dirty = false;
+  };
+  Stream& stream_for(const TableSpec& table);
+  Stream m_public, m_private;
   Stmt m_log;  // the change log insert, prepared once per writer
   // Inserts prepared by this writer, by SQL text (bulk imports reuse them).
   std::vector<std::pair<std::string, std::unique_ptr<Stmt>>> m_inserts;
-  std::int64_t m_seq = 0;
-  bool m_dirty = false;
+
 };
 
 // Version of `field` in a row's _v JSON: the field's own entry, else "*".

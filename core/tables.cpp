@@ -11,7 +11,7 @@ namespace tables {
 const TableSpec direction{"direction", N_("direction"), {"code", "name"}, true};
 const TableSpec org{"org", N_("organisation"), {"kind", "name", "short_name", "status"}};
 const TableSpec person{"person", N_("person"), {"name", "org", "position", "status"}};
-const TableSpec contact{"contact", N_("contact details"), {"email", "phone"}};
+const TableSpec contact{"contact", N_("contact details"), {"email", "phone"}, false, true};
 const TableSpec membership{"membership", N_("group membership"), {"person", "grp", "role"}};
 // Appointing experts is the hub's.
 const TableSpec expertise{"expertise", N_("expert appointment"), {"person", "direction"}, true};

@@ -158,7 +158,7 @@ class Status(SetevoeTest):
         self.assertEqual(s["people"], 1)
         self.assertEqual(s["changes"], 3)  # org, person, contacts
         self.assertEqual(s["unsent"], 3)
-        self.assertEqual(s["last_seq"], 3)
+        self.assertEqual(s["own_changes"], 3)
         self.assertRegex(s["fingerprint"], r"^([0-9a-f]{4} ){7}[0-9a-f]{4}$")
         table = self.ok("status", db=db).out
         self.assertIn(s["fingerprint"], table)

@@ -1,0 +1,406 @@
+// Unit and property tests of replication: collect_changes / merge_changes
+// between in-memory nodes. The convergence property drives random networks
+// through random edits and lossy, delayed, duplicated, reordered exchanges.
+//
+//   SETEVOE_SCENARIOS=10000 core_tests "[convergence]"   more scenarios
+//   SETEVOE_SEED=1234 core_tests "[convergence]"         replay one scenario
+#include <catch2/catch.hpp>
+
+#include <cstdlib>
+#include <deque>
+#include <map>
+#include <memory>
+#include <random>
+
+#include "core/member.hpp"
+#include "core/replica.hpp"
+#include "core/sync.hpp"
+#include "support.hpp"
+
+using namespace setevoe;
+using namespace setevoe::core;
+using test::kind_of;
+
+namespace {
+
+struct Node {
+  std::unique_ptr<Db> db;
+  NodeInfo info;
+  std::shared_ptr<std::int64_t> clock;
+  util::WallClock wall() const {
+    auto c = clock;
+    return [c] { return *c; };
+  }
+};
+
+Node make_node(Role role, const std::string& name, std::int64_t start) {
+  Node n;
+  n.db = std::make_unique<Db>(Db::open(":memory:", OpenMode::create));
+  InitOptions o;
+  o.name = name;
+  o.role = role;
+  n.info = init_node_in(*n.db, o, nullptr);
+  n.clock = std::make_shared<std::int64_t>(start);
+  return n;
+}
+
+void introduce(std::vector<Node>& nodes) {
+  for (auto& a : nodes)
+    for (auto& b : nodes)
+      if (&a != &b) remember_node(*a.db, {b.info.id, b.info.name, std::string(role_code(b.info.role)), b.info.public_key});
+}
+
+MergeResult exchange(Node& from, Node& to) { return merge_changes(*to.db, collect_changes(*from.db, to.info.id), to.wall()); }
+
+std::string org_row(Node& n, const std::string& name) {
+  Writer w(*n.db, n.wall());
+  auto id = w.create(tables::org, {{"kind", "school"}, {"name", name}, {"status", "active"}});
+  w.commit();
+  return id;
+}
+
+void edit(Node& n, const TableSpec& t, const std::string& id, Fields f) {
+  Writer w(*n.db, n.wall());
+  w.update(t, id, f);
+  w.commit();
+}
+
+}  // namespace
+
+TEST_CASE("a change set carries what the peer lacks, and merging it twice changes nothing") {
+  std::vector<Node> nodes;
+  nodes.push_back(make_node(Role::hub, "УО", 1'800'000'000'000));
+  nodes.push_back(make_node(Role::school, "СОШ № 1", 1'800'000'000'000));
+  introduce(nodes);
+  auto& hub = nodes[0];
+  auto& school = nodes[1];
+  auto id = org_row(school, "СОШ № 1");
+  auto set = collect_changes(*school.db, hub.info.id);
+  REQUIRE(set.changes.size() == 1);
+  CHECK(set.changes[0].fields.size() == 5);  // kind, name, short_name, status, deleted
+  auto r = merge_changes(*hub.db, set, hub.wall());
+  CHECK(r.applied == 1);
+  auto again = merge_changes(*hub.db, set, hub.wall());
+  CHECK(again.already_merged());
+  CHECK(again.skipped == 1);
+  CHECK(canonical_dump(*hub.db) == canonical_dump(*school.db));
+  // The hub's next set acknowledges the change: the school then sends nothing.
+  exchange(hub, school);
+  CHECK(collect_changes(*school.db, hub.info.id).changes.empty());
+  // A later edit travels alone, with only the field written.
+  *school.clock += 1000;
+  edit(school, tables::org, id, {{"name", "МБОУ «СОШ № 1»"}});
+  auto next = collect_changes(*school.db, hub.info.id);
+  REQUIRE(next.changes.size() == 1);
+  REQUIRE(next.changes[0].fields.size() == 1);
+  CHECK(next.changes[0].fields[0].name == "name");
+}
+
+TEST_CASE("concurrent edits of different fields both survive; of the same field the greater version wins everywhere") {
+  std::vector<Node> nodes;
+  nodes.push_back(make_node(Role::hub, "УО", 1'800'000'000'000));
+  nodes.push_back(make_node(Role::school, "СОШ № 1", 1'800'000'000'000));
+  introduce(nodes);
+  auto& hub = nodes[0];
+  auto& school = nodes[1];
+  auto id = org_row(school, "СОШ № 1");
+  exchange(school, hub);
+  *school.clock += 10;
+  *hub.clock += 20;
+  edit(school, tables::org, id, {{"short_name", "СОШ-1"}, {"name", "школьное имя"}});
+  edit(hub, tables::org, id, {{"status", "left"}, {"name", "имя от района"}});
+  auto to_hub = exchange(school, hub);
+  auto to_school = exchange(hub, school);
+  CHECK(canonical_dump(*hub.db) == canonical_dump(*school.db));
+  auto m = get_member(*hub.db, id);
+  CHECK(m.short_name == "СОШ-1");
+  CHECK(m.status == "left");
+  CHECK(m.name == "имя от района");  // the hub's write is later
+  // The hub, where the moderator looks, keeps the losing value. The school
+  // does not log it: the hub's set acknowledged the school's write, so the
+  // school cannot tell the hub's write from an edit made after seeing it.
+  CHECK(to_hub.conflicts == 1);
+  CHECK(to_school.conflicts == 0);
+  CHECK(hub.db->query_text("SELECT loser_value FROM conflict") == std::optional<std::string>("школьное имя"));
+}
+
+TEST_CASE("a school's change outside its authority is refused whole") {
+  std::vector<Node> nodes;
+  nodes.push_back(make_node(Role::hub, "УО", 1'800'000'000'000));
+  nodes.push_back(make_node(Role::school, "СОШ № 1", 1'800'000'000'000));
+  nodes.push_back(make_node(Role::school, "СОШ № 2", 1'800'000'000'000));
+  introduce(nodes);
+  auto& hub = nodes[0];
+  auto& s1 = nodes[1];
+  auto& s2 = nodes[2];
+  auto id = org_row(s1, "СОШ № 1");
+  exchange(s1, s2);
+  org_row(s2, "СОШ № 2");
+  auto set = collect_changes(*s2.db, hub.info.id);
+  // Forge: s2 renames s1's org (a bundle made by hand, not by setevoe).
+  Change forged;
+  forged.origin = set.streams.back().origin;
+  for (const auto& st : set.streams)
+    if (st.node == s2.info.id) forged.origin = st.origin;
+  forged.seq = 2;
+  forged.table = "org";
+  forged.row = id;
+  forged.owner = s1.info.id;
+  forged.hlc = Hlc::pack(1'800'000'100'000, 0);
+  forged.fields = {{"name", std::string("захвачено")}};
+  set.changes.push_back(forged);
+  for (auto& st : set.streams)
+    if (st.origin == forged.origin) st.last_seq = 2;
+  auto before = canonical_dump(*hub.db);
+  try {
+    merge_changes(*hub.db, set, hub.wall());
+    FAIL("merged");
+  } catch (const Error& e) {
+    CHECK(e.kind() == ErrorKind::not_permitted);
+    CHECK(std::string(e.what()).find(id) != std::string::npos);
+  }
+  CHECK(canonical_dump(*hub.db) == before);
+  // Appointing an expert is the hub's: a school's change of that table is refused.
+  auto set2 = collect_changes(*s2.db, hub.info.id);
+  Change appoint = forged;
+  appoint.seq = 2;
+  appoint.table = "expertise";
+  appoint.row = "01900000-0000-7000-8000-0000000000e1";
+  appoint.owner = s2.info.id;
+  appoint.fields = {{"person", std::string("p")}, {"direction", std::string("d")}};
+  set2.changes.push_back(appoint);
+  for (auto& st : set2.streams)
+    if (st.origin == appoint.origin) st.last_seq = 2;
+  CHECK(kind_of([&] { merge_changes(*hub.db, set2, hub.wall()); }) == ErrorKind::not_permitted);
+  // A set for someone else, a gap in a stream: refused.
+  CHECK(kind_of([&] { merge_changes(*s1.db, collect_changes(*s2.db, hub.info.id), s1.wall()); }) ==
+        ErrorKind::not_permitted);
+  auto gap = collect_changes(*s2.db, hub.info.id);
+  gap.changes[0].seq = 5;
+  CHECK(kind_of([&] { merge_changes(*hub.db, gap, hub.wall()); }) == ErrorKind::bad_data);
+  CHECK(canonical_dump(*hub.db) == before);
+}
+
+TEST_CASE("contact details travel only between their owner and the hub") {
+  std::vector<Node> nodes;
+  nodes.push_back(make_node(Role::hub, "УО", 1'800'000'000'000));
+  nodes.push_back(make_node(Role::school, "СОШ № 1", 1'800'000'000'000));
+  nodes.push_back(make_node(Role::school, "СОШ № 2", 1'800'000'000'000));
+  introduce(nodes);
+  auto& hub = nodes[0];
+  auto& s1 = nodes[1];
+  auto& s2 = nodes[2];
+  std::string person;
+  {
+    Writer w(*s1.db, s1.wall());
+    OrgInput o;
+    o.kind = "school";
+    o.name = "СОШ № 1";
+    auto org = add_org(w, o);
+    PersonInput p;
+    p.name = "Исаев Ахмед";
+    p.org = org;
+    p.email = "isaev@sch1.example.ru";
+    person = add_person(w, p);
+    w.commit();
+  }
+  exchange(s1, hub);
+  exchange(hub, s2);
+  exchange(s1, s2);
+  CHECK(hub.db->query_text("SELECT email FROM contact") == std::optional<std::string>("isaev@sch1.example.ru"));
+  CHECK(s2.db->query_int("SELECT count(*) FROM contact WHERE email IS NOT NULL") == 0);
+  CHECK(s2.db->query_int("SELECT count(*) FROM person") == 1);
+  // The hub's correction of the e-mail goes back to the owner only.
+  *hub.clock += 1000;
+  edit(hub, tables::contact, person, {{"email", "ahmed@sch1.example.ru"}});
+  exchange(hub, s1);
+  exchange(hub, s2);
+  CHECK(s1.db->query_text("SELECT email FROM contact") == std::optional<std::string>("ahmed@sch1.example.ru"));
+  CHECK(s2.db->query_int("SELECT count(*) FROM contact WHERE email IS NOT NULL") == 0);
+}
+
+// ---- The convergence property
+
+namespace {
+
+class Scenario {
+ public:
+  explicit Scenario(std::uint64_t seed) : m_rng(seed) {}
+
+  void run() {
+    std::int64_t start = 1'800'000'000'000;
+    auto schools = 2 + static_cast<int>(m_rng() % 6);  // 3 to 8 nodes
+    m_nodes.push_back(make_node(Role::hub, "УО", start));
+    for (int i = 0; i < schools; ++i) m_nodes.push_back(make_node(Role::school, "СОШ № " + std::to_string(i + 1), start));
+    introduce(m_nodes);
+    for (std::size_t i = 1; i < m_nodes.size(); ++i) {
+      m_links.push_back({0, i});
+      for (std::size_t j = i + 1; j < m_nodes.size(); ++j)
+        if (m_rng() % 4 == 0) m_links.push_back({i, j});
+    }
+    auto steps = 30 + m_rng() % 60;
+    for (std::size_t step = 0; step < steps; ++step) {
+      tick_clocks();
+      switch (m_rng() % 10) {
+        case 0: case 1: case 2: case 3: operate(pick_node()); break;
+        case 4: case 5: case 6: send(); break;
+        default: deliver(); break;
+      }
+    }
+    // Whatever is still in flight arrives or is lost; then a full exchange.
+    while (!m_flight.empty()) deliver();
+    for (std::size_t round = 0; round <= m_nodes.size(); ++round)
+      for (auto [a, b] : m_links) {
+        exchange(m_nodes[a], m_nodes[b]);
+        exchange(m_nodes[b], m_nodes[a]);
+      }
+    check_converged();
+  }
+
+ private:
+  std::size_t pick_node() { return m_rng() % m_nodes.size(); }
+
+  void tick_clocks() {
+    for (auto& n : m_nodes) {
+      auto r = m_rng() % 20;
+      if (r == 0) *n.clock -= static_cast<std::int64_t>(m_rng() % 5000);  // the wall clock jumps back
+      else if (r > 2) *n.clock += static_cast<std::int64_t>(m_rng() % 50);  // or stands still (r = 1, 2)
+    }
+  }
+
+  std::string pick(const std::vector<std::string>& v) { return v[m_rng() % v.size()]; }
+
+  // Rows of a table this node may write, not removed unless `removed`.
+  std::vector<std::string> writable(Node& n, const char* table, bool removed) {
+    std::vector<std::string> out;
+    std::string sql = std::string("SELECT id FROM ") + table + " WHERE deleted = " + (removed ? "1" : "0");
+    if (n.info.role != Role::hub) sql += " AND owner = '" + n.info.id + "'";
+    Stmt s(*n.db, sql + " ORDER BY id");
+    while (s.step()) out.push_back(s.column_text(0));
+    return out;
+  }
+
+  void operate(std::size_t i) {
+    auto& n = m_nodes[i];
+    static const std::vector<std::string> names = {"Альфа", "Бета", "Гамма", "Дельта"};
+    static const std::vector<std::string> statuses = {"potential", "active", "left"};
+    Writer w(*n.db, n.wall());
+    auto orgs = writable(n, "org", false);
+    auto people = writable(n, "person", false);
+    switch (m_rng() % 9) {
+      case 0:
+        w.create(tables::org, {{"kind", "school"}, {"name", pick(names)}, {"status", "active"}});
+        break;
+      case 1: {
+        Stmt any(*n.db, "SELECT id FROM org WHERE deleted = 0 ORDER BY id");
+        std::vector<std::string> all;
+        while (any.step()) all.push_back(any.column_text(0));
+        if (all.empty()) return;
+        auto id = w.create(tables::person, {{"name", pick(names)}, {"org", pick(all)}, {"status", "active"}});
+        if (m_rng() % 2) w.create_with_id(tables::contact, id, {{"email", pick(names) + "@example.ru"}});
+        break;
+      }
+      case 2: case 3:
+        if (orgs.empty()) return;
+        w.update(tables::org, pick(orgs), {{"name", pick(names)}});  // the same field, often concurrently
+        break;
+      case 4:
+        if (orgs.empty()) return;
+        w.update(tables::org, pick(orgs), {{"status", pick(statuses)}, {"short_name", pick(names)}});
+        break;
+      case 5:
+        if (people.empty()) return;
+        w.update(tables::person, pick(people), {{"position", pick(names)}});
+        break;
+      case 6: {
+        auto& rows = m_rng() % 2 ? orgs : people;
+        if (rows.empty()) return;
+        w.remove(&rows == &orgs ? tables::org : tables::person, pick(rows));
+        break;
+      }
+      case 7: {  // re-create: bring a removed row back
+        auto removed = writable(n, "org", true);
+        if (removed.empty()) return;
+        w.update(tables::org, pick(removed), {{"deleted", std::int64_t{0}}});
+        break;
+      }
+      default: {
+        if (n.info.role == Role::hub && !people.empty()) {
+          w.create(tables::expertise, {{"person", pick(people)}, {"direction", "00000000-0000-7000-8000-000000000202"}});
+        } else {
+          auto contacts = writable(n, "contact", false);
+          if (contacts.empty()) return;
+          w.update(tables::contact, pick(contacts), {{"phone", "+7 928 000-00-" + std::to_string(m_rng() % 100)}});
+        }
+      }
+    }
+    w.commit();
+  }
+
+  struct Flight {
+    std::size_t to;
+    ChangeSet set;
+  };
+
+  void send() {
+    auto [a, b] = m_links[m_rng() % m_links.size()];
+    if (m_rng() % 2) std::swap(a, b);
+    auto set = collect_changes(*m_nodes[a].db, m_nodes[b].info.id);
+    auto fate = m_rng() % 10;
+    if (fate == 0) return;  // lost
+    m_flight.push_back({b, set});
+    if (fate == 1) m_flight.push_back({b, set});  // duplicated
+  }
+
+  void deliver() {
+    if (m_flight.empty()) return;
+    auto k = m_rng() % m_flight.size();  // any order
+    auto f = std::move(m_flight[k]);
+    m_flight.erase(m_flight.begin() + static_cast<std::ptrdiff_t>(k));
+    if (m_rng() % 8 == 0) return;  // lost on the way
+    merge_changes(*m_nodes[f.to].db, f.set, m_nodes[f.to].wall());
+  }
+
+  void check_converged() {
+    auto reference = canonical_dump(*m_nodes[0].db);
+    for (std::size_t i = 1; i < m_nodes.size(); ++i) {
+      INFO("node " << i << " differs from the hub");
+      REQUIRE(canonical_dump(*m_nodes[i].db) == reference);
+    }
+    // Contacts: each school holds exactly the hub's contacts of its own people.
+    for (std::size_t i = 1; i < m_nodes.size(); ++i) {
+      auto own = [&](Db& db) {
+        Stmt s(db, "SELECT id, coalesce(email, ''), coalesce(phone, ''), deleted, _v FROM contact WHERE owner = ? ORDER BY id");
+        s.bind(1, m_nodes[i].info.id);
+        std::string out;
+        while (s.step())
+          for (int c = 0; c < 4; ++c) out += s.column_text(c) + "|";
+        return out;
+      };
+      INFO("contacts of node " << i);
+      REQUIRE(own(*m_nodes[i].db) == own(*m_nodes[0].db));
+      REQUIRE(m_nodes[i].db->query_int("SELECT count(*) FROM contact WHERE owner <> '" + m_nodes[i].info.id +
+                                       "' AND (email IS NOT NULL OR phone IS NOT NULL)") == 0);
+    }
+  }
+
+  std::mt19937_64 m_rng;
+  std::vector<Node> m_nodes;
+  std::vector<std::pair<std::size_t, std::size_t>> m_links;
+  std::deque<Flight> m_flight;
+};
+
+}  // namespace
+
+TEST_CASE("any network converges whatever the order, delay, duplication or loss of bundles", "[convergence]") {
+  std::uint64_t first = 1, count = 300;
+  if (const char* n = std::getenv("SETEVOE_SCENARIOS")) count = std::strtoull(n, nullptr, 10);
+  if (const char* s = std::getenv("SETEVOE_SEED")) {
+    first = std::strtoull(s, nullptr, 10);
+    count = 1;
+  }
+  for (std::uint64_t seed = first; seed < first + count; ++seed) {
+    INFO("scenario seed " << seed << " (replay: SETEVOE_SEED=" << seed << " core_tests \"[convergence]\")");
+    Scenario(seed).run();
+  }
+}
