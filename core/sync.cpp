@@ -233,7 +233,8 @@ class Merger {
       // recipient's scope) writes nothing: it only keeps the stream whole.
       if (c.fields.empty()) continue;
       const auto& node = it->second.node;
-      auto role = role_of(m_db, node);
+      auto& role = m_roles[node];
+      if (role.empty()) role = role_of(m_db, node);
       auto key = std::pair{c.table, c.row};
       std::optional<std::string> owner;
       if (auto o = owners.find(key); o != owners.end()) owner = o->second;
@@ -257,7 +258,7 @@ class Merger {
       for (std::size_t i = 0; i < offences.size() && i < 10; ++i) list += "\n  " + offences[i];
       if (offences.size() > 10) list += "\n  " + trf("… and {} more", offences.size() - 10);
       throw Error(ErrorKind::not_permitted,
-                  trf("the bundle has {} changes outside their node's authority; nothing was merged:{}",
+                  trf("changes outside their node's authority in the bundle: {}; nothing was merged:{}",
                       offences.size(), list));
     }
   }
@@ -457,6 +458,7 @@ class Merger {
   std::map<std::string, Stream> m_streams;
   std::map<std::string, std::int64_t> m_sender_vector;
   std::map<std::string, std::vector<std::pair<std::string, bool>>> m_required;
+  std::map<std::string, std::string> m_roles;  // node -> role, read once
   MergeResult m_result;
 };
 

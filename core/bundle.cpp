@@ -1,0 +1,525 @@
+// Bundle files: writing and verified reading.
+#include "core/bundle.hpp"
+
+#include <fcntl.h>
+#include <fmt/format.h>
+#include <sodium.h>
+#include <sqlite3.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <zip.h>
+
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <set>
+#include <sstream>
+#include <toml++/toml.h>
+
+#include "core/i18n.hpp"
+#include "core/schema.hpp"
+#include "core/util/hash.hpp"
+#include "core/util/time.hpp"
+#include "core/util/uuid.hpp"
+
+namespace setevoe::core {
+namespace fs = std::filesystem;
+
+namespace {
+
+// Limits enforced while reading: a bundle over them is refused before it can
+// fill the disk or the memory.
+constexpr std::uint64_t k_max_entries = 100000;
+constexpr std::uint64_t k_max_manifest = 1 << 20;            // 1 MiB
+constexpr std::uint64_t k_max_changes_db = 4ull << 30;       // 4 GiB
+constexpr int k_max_value_length = 16 << 20;                 // one field value: 16 MiB
+
+const char* k_changes_schema =
+    "CREATE TABLE node (id TEXT PRIMARY KEY, name TEXT NOT NULL, role TEXT NOT NULL, public_key TEXT NOT NULL);"
+    "CREATE TABLE stream (origin TEXT PRIMARY KEY, node TEXT NOT NULL, last_seq INTEGER NOT NULL, "
+    "  private INTEGER NOT NULL);"
+    "CREATE TABLE change (origin TEXT NOT NULL, seq INTEGER NOT NULL, tbl TEXT NOT NULL, row_id TEXT NOT NULL, "
+    "  owner TEXT NOT NULL, hlc INTEGER NOT NULL, PRIMARY KEY (origin, seq));"
+    "CREATE TABLE field (origin TEXT NOT NULL, seq INTEGER NOT NULL, name TEXT NOT NULL, value, "
+    "  PRIMARY KEY (origin, seq, name));";
+
+[[noreturn]] void bad(const std::string& path, const std::string& why) {
+  throw Error(ErrorKind::bad_data, trf("{} is not a usable bundle: {}.", path, why));
+}
+
+// A raw SQLite handle for the changes database (not a setevoe database).
+struct RawDb {
+  sqlite3* db = nullptr;
+  ~RawDb() { sqlite3_close_v2(db); }
+  void exec(const std::string& sql) {
+    char* err = nullptr;
+    int rc = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &err);
+    std::string msg = err ? err : "";
+    sqlite3_free(err);
+    if (rc != SQLITE_OK) throw Error(ErrorKind::io, fmt::format("changes database: {}", msg));
+  }
+};
+
+struct RawStmt {
+  sqlite3_stmt* s = nullptr;
+  RawStmt(sqlite3* db, const char* sql) {
+    if (sqlite3_prepare_v2(db, sql, -1, &s, nullptr) != SQLITE_OK)
+      throw Error(ErrorKind::bad_data, fmt::format("changes database: {}", sqlite3_errmsg(db)));
+  }
+  ~RawStmt() { sqlite3_finalize(s); }
+  std::string text(int i) const {
+    auto p = sqlite3_column_text(s, i);
+    return p ? std::string(reinterpret_cast<const char*>(p), static_cast<std::size_t>(sqlite3_column_bytes(s, i))) : "";
+  }
+};
+
+void bind_value(sqlite3_stmt* s, int i, const Value& v) {
+  if (auto n = std::get_if<std::int64_t>(&v)) sqlite3_bind_int64(s, i, *n);
+  else if (auto t = std::get_if<std::string>(&v)) sqlite3_bind_text64(s, i, t->data(), t->size(), SQLITE_TRANSIENT, SQLITE_UTF8);
+  else sqlite3_bind_null(s, i);
+}
+
+void step_done(sqlite3* db, sqlite3_stmt* s) {
+  if (sqlite3_step(s) != SQLITE_DONE) throw Error(ErrorKind::io, fmt::format("changes database: {}", sqlite3_errmsg(db)));
+  sqlite3_reset(s);
+}
+
+void write_changes_db(const ChangeSet& set, const std::string& path) {
+  RawDb out;
+  if (sqlite3_open_v2(path.c_str(), &out.db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr) != SQLITE_OK)
+    throw Error(ErrorKind::cannot_create, trf("cannot create {}.", path));
+  out.exec("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; BEGIN;");
+  out.exec(k_changes_schema);
+  RawStmt node(out.db, "INSERT INTO node VALUES (?, ?, ?, ?)");
+  for (const auto& n : set.nodes) {
+    sqlite3_bind_text(node.s, 1, n.id.c_str(), -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(node.s, 2, n.name.c_str(), -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(node.s, 3, n.role.c_str(), -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(node.s, 4, n.public_key.c_str(), -1, SQLITE_TRANSIENT);
+    step_done(out.db, node.s);
+  }
+  RawStmt stream(out.db, "INSERT INTO stream VALUES (?, ?, ?, ?)");
+  for (const auto& st : set.streams) {
+    sqlite3_bind_text(stream.s, 1, st.origin.c_str(), -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(stream.s, 2, st.node.c_str(), -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int64(stream.s, 3, st.last_seq);
+    sqlite3_bind_int(stream.s, 4, st.personal ? 1 : 0);
+    step_done(out.db, stream.s);
+  }
+  RawStmt change(out.db, "INSERT INTO change VALUES (?, ?, ?, ?, ?, ?)");
+  RawStmt field(out.db, "INSERT INTO field VALUES (?, ?, ?, ?)");
+  for (const auto& c : set.changes) {
+    sqlite3_bind_text(change.s, 1, c.origin.c_str(), -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int64(change.s, 2, c.seq);
+    sqlite3_bind_text(change.s, 3, c.table.c_str(), -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(change.s, 4, c.row.c_str(), -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(change.s, 5, c.owner.c_str(), -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int64(change.s, 6, static_cast<std::int64_t>(c.hlc));
+    step_done(out.db, change.s);
+    for (const auto& f : c.fields) {
+      sqlite3_bind_text(field.s, 1, c.origin.c_str(), -1, SQLITE_TRANSIENT);
+      sqlite3_bind_int64(field.s, 2, c.seq);
+      sqlite3_bind_text(field.s, 3, f.name.c_str(), -1, SQLITE_TRANSIENT);
+      bind_value(field.s, 4, f.value);
+      step_done(out.db, field.s);
+    }
+  }
+  out.exec("COMMIT");
+}
+
+std::string file_sha256(const std::string& path, std::uint64_t* size = nullptr) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw Error(ErrorKind::io, trf("cannot read {}.", path));
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  auto data = ss.str();
+  if (size) *size = data.size();
+  return util::sha256_hex(data);
+}
+
+std::string manifest_text(const BundleManifest& m) {
+  toml::table t;
+  t.insert("format", m.format);
+  t.insert("format_version", m.format_version);
+  t.insert("schema_version", m.schema_version);
+  t.insert("sender", m.sender);
+  t.insert("sender_name", m.sender_name);
+  t.insert("sender_key", m.sender_key);
+  t.insert("recipient", m.recipient);
+  t.insert("created", m.created);
+  toml::table counts;
+  counts.insert("changes", m.changes);
+  counts.insert("fields", m.fields);
+  t.insert("counts", counts);
+  toml::array entries;
+  for (const auto& e : m.entries) {
+    toml::table entry;
+    entry.insert("name", e.name);
+    entry.insert("size", static_cast<std::int64_t>(e.size));
+    entry.insert("sha256", e.sha256);
+    entries.push_back(entry);
+  }
+  t.insert("entry", entries);
+  std::ostringstream out;
+  out << "# setevoe bundle: see setevoe-bundle(1)\n" << t << "\n";
+  return out.str();
+}
+
+}  // namespace
+
+std::string load_secret_key(const std::string& db_path) {
+  auto path = key_path_for(db_path);
+  std::ifstream in(path);
+  if (!in)
+    throw Error(ErrorKind::not_found, trf("the node's secret key {} is missing: bundles cannot be signed without it. "
+                                          "Restore it from your copy.",
+                                          path));
+  std::string header, hex;
+  in >> header >> hex;
+  std::string bytes;
+  if (header != "setevoe-ed25519-secret-key-1" || !util::from_hex(hex, bytes) || bytes.size() != crypto_sign_SECRETKEYBYTES)
+    throw Error(ErrorKind::corrupt, trf("the key file {} is damaged.", path));
+  return hex;
+}
+
+std::string write_bundle(const ChangeSet& set, const NodeInfo& sender, const std::string& secret_key_hex,
+                         const std::string& path) {
+  if (sodium_init() < 0) throw Error(ErrorKind::internal, "libsodium could not be initialised");
+  std::error_code ec;
+  auto parent = fs::path(path).parent_path();
+  if (parent.empty()) parent = ".";
+  if (!fs::is_directory(parent, ec))
+    throw Error(ErrorKind::cannot_create, trf("cannot write {}: the folder {} does not exist.", path, parent.string()));
+  if (fs::exists(path, ec)) throw Error(ErrorKind::cannot_create, trf("{} exists already; choose another name.", path));
+  auto tmp = path + ".part-" + std::to_string(::getpid());
+  auto changes_path = tmp + ".changes";
+  auto cleanup = [&] {
+    fs::remove(tmp, ec);
+    fs::remove(changes_path, ec);
+  };
+  try {
+    write_changes_db(set, changes_path);
+    BundleManifest m;
+    m.format = k_bundle_format;
+    m.format_version = k_bundle_format_version;
+    m.schema_version = k_migrations.back().number;
+    m.sender = sender.id;
+    m.sender_name = sender.name;
+    m.sender_key = sender.public_key;
+    m.recipient = set.recipient;
+    m.created = util::iso_utc(util::system_clock_ms());
+    m.changes = static_cast<std::int64_t>(set.changes.size());
+    for (const auto& c : set.changes) m.fields += static_cast<std::int64_t>(c.fields.size());
+    BundleEntry e{"changes.sqlite", 0, ""};
+    e.sha256 = file_sha256(changes_path, &e.size);
+    m.entries.push_back(e);
+    auto manifest = manifest_text(m);
+    std::string sk;
+    util::from_hex(secret_key_hex, sk);
+    unsigned char sig[crypto_sign_BYTES];
+    crypto_sign_detached(sig, nullptr, reinterpret_cast<const unsigned char*>(manifest.data()), manifest.size(),
+                         reinterpret_cast<const unsigned char*>(sk.data()));
+    sodium_memzero(sk.data(), sk.size());
+    auto signature = util::to_hex(sig, sizeof sig) + "\n";
+
+    int err = 0;
+    zip_t* z = zip_open(tmp.c_str(), ZIP_CREATE | ZIP_TRUNCATE, &err);
+    if (!z) throw Error(ErrorKind::cannot_create, trf("cannot create {}.", tmp));
+    auto add = [&](const char* name, zip_source_t* src, bool store) {
+      if (!src) {
+        zip_discard(z);
+        throw Error(ErrorKind::io, trf("cannot add {} to the bundle.", name));
+      }
+      auto idx = zip_file_add(z, name, src, ZIP_FL_ENC_UTF_8);
+      if (idx < 0) {
+        zip_source_free(src);
+        zip_discard(z);
+        throw Error(ErrorKind::io, trf("cannot add {} to the bundle.", name));
+      }
+      zip_set_file_compression(z, static_cast<zip_uint64_t>(idx), store ? ZIP_CM_STORE : ZIP_CM_DEFLATE, 0);
+    };
+    add("manifest.toml", zip_source_buffer(z, manifest.data(), manifest.size(), 0), false);
+    add("manifest.sig", zip_source_buffer(z, signature.data(), signature.size(), 0), true);
+    add("changes.sqlite", zip_source_file(z, changes_path.c_str(), 0, -1), false);
+    if (zip_close(z) != 0) {
+      std::string msg = zip_strerror(z);
+      zip_discard(z);
+      throw Error(ErrorKind::io, trf("cannot write {}: {}.", path, msg));
+    }
+    {
+      int fd = ::open(tmp.c_str(), O_RDONLY | O_CLOEXEC);
+      if (fd >= 0) {
+        ::fsync(fd);
+        ::close(fd);
+      }
+    }
+    fs::rename(tmp, path);
+    fs::remove(changes_path, ec);
+    return file_sha256(path);
+  } catch (...) {
+    cleanup();
+    throw;
+  }
+}
+
+// ---- Reading
+
+namespace {
+
+struct ZipHandle {
+  zip_t* z = nullptr;
+  ~ZipHandle() {
+    if (z) zip_discard(z);
+  }
+};
+
+// Reads a whole entry, refusing more than `limit` bytes whatever the
+// directory declares.
+std::string read_entry(zip_t* z, zip_uint64_t index, std::uint64_t limit, const std::string& path, const std::string& name) {
+  zip_file_t* f = zip_fopen_index(z, index, 0);
+  if (!f) bad(path, trf("the entry {} cannot be read ({})", name, zip_strerror(z)));
+  std::string out;
+  char buf[65536];
+  while (true) {
+    auto n = zip_fread(f, buf, sizeof buf);
+    if (n < 0) {
+      zip_fclose(f);
+      bad(path, trf("the entry {} is damaged", name));
+    }
+    if (n == 0) break;
+    out.append(buf, static_cast<std::size_t>(n));
+    if (out.size() > limit) {
+      zip_fclose(f);
+      bad(path, trf("the entry {} is larger than {} bytes", name, limit));
+    }
+  }
+  zip_fclose(f);
+  return out;
+}
+
+bool safe_name(const std::string& name) {
+  if (name.empty() || name.size() > 200 || name.front() == '/' || name.find('\\') != std::string::npos ||
+      name.find("..") != std::string::npos || name.find(':') != std::string::npos)
+    return false;
+  for (unsigned char c : name)
+    if (c < 0x20 || c == 0x7F) return false;
+  return name == "manifest.toml" || name == "manifest.sig" || name == "changes.sqlite" ||
+         (name.rfind("objects/", 0) == 0 && name.size() == 8 + 64 &&
+          name.find_first_not_of("0123456789abcdef", 8) == std::string::npos);
+}
+
+BundleManifest parse_manifest(const std::string& text, const std::string& path) {
+  toml::table t;
+  try {
+    t = toml::parse(text);
+  } catch (const toml::parse_error& e) {
+    bad(path, trf("manifest.toml, line {}: {}", e.source().begin.line, e.description()));
+  }
+  BundleManifest m;
+  auto str = [&](const char* key) {
+    auto v = t[key].value<std::string>();
+    if (!v) bad(path, trf("manifest.toml has no «{}»", key));
+    return *v;
+  };
+  auto num = [&](const char* key) {
+    auto v = t[key].value<std::int64_t>();
+    if (!v) bad(path, trf("manifest.toml has no «{}»", key));
+    return *v;
+  };
+  m.format = str("format");
+  if (m.format != k_bundle_format) bad(path, trf("its format is «{}», not «{}»", m.format, k_bundle_format));
+  m.format_version = static_cast<int>(num("format_version"));
+  if (m.format_version > k_bundle_format_version)
+    bad(path, trf("it was made by a newer setevoe (bundle format {}; this one reads {}). Update setevoe",
+                  m.format_version, k_bundle_format_version));
+  m.schema_version = static_cast<int>(num("schema_version"));
+  if (m.schema_version > k_migrations.back().number)
+    bad(path, trf("it was made by a newer setevoe (schema {}; this one knows {}). Update setevoe", m.schema_version,
+                  k_migrations.back().number));
+  m.sender = str("sender");
+  m.sender_name = str("sender_name");
+  m.sender_key = str("sender_key");
+  m.recipient = str("recipient");
+  m.created = str("created");
+  m.changes = t["counts"]["changes"].value_or<std::int64_t>(-1);
+  m.fields = t["counts"]["fields"].value_or<std::int64_t>(-1);
+  if (m.changes < 0 || m.fields < 0) bad(path, tr("manifest.toml has no counts"));
+  auto* entries = t["entry"].as_array();
+  if (!entries) bad(path, tr("manifest.toml lists no entries"));
+  for (auto& node : *entries) {
+    auto* e = node.as_table();
+    if (!e) bad(path, tr("manifest.toml has a malformed entry"));
+    BundleEntry be;
+    be.name = (*e)["name"].value_or<std::string>("");
+    auto size = (*e)["size"].value_or<std::int64_t>(-1);
+    be.sha256 = (*e)["sha256"].value_or<std::string>("");
+    if (be.name.empty() || size < 0 || be.sha256.size() != 64) bad(path, tr("manifest.toml has a malformed entry"));
+    be.size = static_cast<std::uint64_t>(size);
+    m.entries.push_back(be);
+  }
+  return m;
+}
+
+ChangeSet read_changes_db(const std::string& file, const BundleManifest& m, const std::string& path) {
+  RawDb in;
+  auto uri = "file:" + file + "?mode=ro&immutable=1";
+  if (sqlite3_open_v2(uri.c_str(), &in.db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, nullptr) != SQLITE_OK)
+    bad(path, tr("changes.sqlite cannot be opened"));
+  sqlite3_limit(in.db, SQLITE_LIMIT_LENGTH, k_max_value_length);
+  sqlite3_db_config(in.db, SQLITE_DBCONFIG_DEFENSIVE, 1, nullptr);
+  sqlite3_db_config(in.db, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, nullptr);
+  // Exactly the expected objects: no triggers, views or other tables.
+  {
+    std::set<std::string> expected = {"table node", "table stream", "table change", "table field",
+                                      "index sqlite_autoindex_node_1", "index sqlite_autoindex_stream_1",
+                                      "index sqlite_autoindex_change_1", "index sqlite_autoindex_field_1"};
+    sqlite3_stmt* s = nullptr;
+    if (sqlite3_prepare_v2(in.db, "SELECT type, name FROM sqlite_schema", -1, &s, nullptr) != SQLITE_OK)
+      bad(path, tr("changes.sqlite is not an SQLite database"));
+    std::set<std::string> found;
+    while (sqlite3_step(s) == SQLITE_ROW)
+      found.insert(std::string(reinterpret_cast<const char*>(sqlite3_column_text(s, 0))) + " " +
+                   reinterpret_cast<const char*>(sqlite3_column_text(s, 1)));
+    sqlite3_finalize(s);
+    if (found != expected) bad(path, tr("changes.sqlite does not have the tables of a bundle"));
+  }
+  ChangeSet set;
+  set.sender = m.sender;
+  set.recipient = m.recipient;
+  try {
+    RawStmt nodes(in.db, "SELECT id, name, role, public_key FROM node ORDER BY id");
+    while (sqlite3_step(nodes.s) == SQLITE_ROW)
+      set.nodes.push_back({nodes.text(0), nodes.text(1), nodes.text(2), nodes.text(3)});
+    RawStmt streams(in.db, "SELECT origin, node, last_seq, private FROM stream ORDER BY origin");
+    while (sqlite3_step(streams.s) == SQLITE_ROW)
+      set.streams.push_back({streams.text(0), streams.text(1), sqlite3_column_int64(streams.s, 2),
+                             sqlite3_column_int(streams.s, 3) != 0});
+    RawStmt changes(in.db, "SELECT origin, seq, tbl, row_id, owner, hlc FROM change ORDER BY origin, seq");
+    RawStmt fields(in.db, "SELECT name, value FROM field WHERE origin = ? AND seq = ? ORDER BY rowid");
+    std::int64_t field_count = 0;
+    while (true) {
+      int rc = sqlite3_step(changes.s);
+      if (rc == SQLITE_DONE) break;
+      if (rc != SQLITE_ROW) bad(path, trf("changes.sqlite is damaged ({})", sqlite3_errmsg(in.db)));
+      Change c;
+      c.origin = changes.text(0);
+      c.seq = sqlite3_column_int64(changes.s, 1);
+      c.table = changes.text(2);
+      c.row = changes.text(3);
+      c.owner = changes.text(4);
+      c.hlc = static_cast<std::uint64_t>(sqlite3_column_int64(changes.s, 5));
+      sqlite3_bind_text(fields.s, 1, c.origin.c_str(), -1, SQLITE_TRANSIENT);
+      sqlite3_bind_int64(fields.s, 2, c.seq);
+      while ((rc = sqlite3_step(fields.s)) == SQLITE_ROW) {
+        Value v;
+        switch (sqlite3_column_type(fields.s, 1)) {
+          case SQLITE_NULL: break;
+          case SQLITE_INTEGER: v = static_cast<std::int64_t>(sqlite3_column_int64(fields.s, 1)); break;
+          case SQLITE_TEXT: v = fields.text(1); break;
+          default: bad(path, trf("a value of field {} has a type bundles do not use", fields.text(0)));
+        }
+        c.fields.push_back({fields.text(0), std::move(v)});
+        ++field_count;
+      }
+      if (rc != SQLITE_DONE) bad(path, trf("changes.sqlite is damaged ({})", sqlite3_errmsg(in.db)));
+      sqlite3_reset(fields.s);
+      set.changes.push_back(std::move(c));
+    }
+    if (static_cast<std::int64_t>(set.changes.size()) != m.changes || field_count != m.fields)
+      bad(path, tr("the counts in manifest.toml do not match changes.sqlite"));
+  } catch (const Error& e) {
+    if (e.kind() == ErrorKind::bad_data) throw;
+    bad(path, e.what());
+  }
+  return set;
+}
+
+}  // namespace
+
+Bundle read_bundle(const std::string& path) {
+  if (sodium_init() < 0) throw Error(ErrorKind::internal, "libsodium could not be initialised");
+  std::error_code ec;
+  if (!fs::exists(path, ec)) throw Error(ErrorKind::not_found, trf("there is no file {}.", path));
+  if (!fs::is_regular_file(path, ec)) bad(path, tr("it is not a regular file"));
+  int err = 0;
+  ZipHandle zh;
+  zh.z = zip_open(path.c_str(), ZIP_RDONLY | ZIP_CHECKCONS, &err);
+  if (!zh.z) bad(path, tr("it is not a zip file, or the zip is damaged or truncated"));
+  auto n = zip_get_num_entries(zh.z, 0);
+  if (n < 0 || static_cast<std::uint64_t>(n) > k_max_entries) bad(path, tr("it has too many entries"));
+  std::map<std::string, zip_uint64_t> index;
+  for (zip_uint64_t i = 0; i < static_cast<zip_uint64_t>(n); ++i) {
+    zip_stat_t st;
+    if (zip_stat_index(zh.z, i, 0, &st) != 0 || !(st.valid & ZIP_STAT_NAME)) bad(path, tr("an entry cannot be read"));
+    std::string name = st.name;
+    if (!safe_name(name)) bad(path, trf("it has an entry with a forbidden name «{}»", name));
+    zip_uint8_t opsys = 0;
+    zip_uint32_t attr = 0;
+    if (zip_file_get_external_attributes(zh.z, i, 0, &opsys, &attr) == 0 && opsys == ZIP_OPSYS_UNIX &&
+        S_ISLNK(attr >> 16))
+      bad(path, trf("the entry {} is a symbolic link", name));
+    if ((st.valid & ZIP_STAT_ENCRYPTION_METHOD) && st.encryption_method != ZIP_EM_NONE)
+      bad(path, trf("the entry {} is encrypted with a zip password", name));
+    if (!index.emplace(name, i).second) bad(path, trf("the entry {} appears twice", name));
+  }
+  for (const char* required : {"manifest.toml", "manifest.sig", "changes.sqlite"})
+    if (!index.count(required)) bad(path, trf("the entry {} is missing", required));
+
+  auto manifest_text = read_entry(zh.z, index["manifest.toml"], k_max_manifest, path, "manifest.toml");
+  auto sig_text = read_entry(zh.z, index["manifest.sig"], 1024, path, "manifest.sig");
+  Bundle b;
+  b.manifest = parse_manifest(manifest_text, path);
+  std::string pk, sig;
+  while (!sig_text.empty() && (sig_text.back() == '\n' || sig_text.back() == '\r')) sig_text.pop_back();
+  if (!util::from_hex(b.manifest.sender_key, pk) || pk.size() != crypto_sign_PUBLICKEYBYTES)
+    bad(path, tr("the sender's key in manifest.toml is malformed"));
+  if (!util::from_hex(sig_text, sig) || sig.size() != crypto_sign_BYTES ||
+      crypto_sign_verify_detached(reinterpret_cast<const unsigned char*>(sig.data()),
+                                  reinterpret_cast<const unsigned char*>(manifest_text.data()), manifest_text.size(),
+                                  reinterpret_cast<const unsigned char*>(pk.data())) != 0)
+    throw Error(ErrorKind::not_permitted,
+                trf("{}: the signature does not match: the bundle was altered or not made by the node it names. "
+                    "Nothing was merged.",
+                    path));
+  // Every entry is listed with its size and hash, and nothing else is there.
+  std::set<std::string> listed;
+  for (const auto& e : b.manifest.entries) {
+    if (!index.count(e.name)) bad(path, trf("manifest.toml lists {}, which the zip does not hold", e.name));
+    listed.insert(e.name);
+  }
+  for (const auto& [name, i] : index)
+    if (name != "manifest.toml" && name != "manifest.sig" && !listed.count(name))
+      bad(path, trf("the zip holds {}, which manifest.toml does not list", name));
+
+  // changes.sqlite: extracted into a private temporary file, hashed as read.
+  const BundleEntry* entry = nullptr;
+  for (const auto& e : b.manifest.entries)
+    if (e.name == "changes.sqlite") entry = &e;
+  if (!entry) bad(path, tr("manifest.toml does not list changes.sqlite"));
+  if (entry->size > k_max_changes_db) bad(path, tr("changes.sqlite is larger than the limit"));
+  auto data = read_entry(zh.z, index["changes.sqlite"], entry->size, path, "changes.sqlite");
+  if (data.size() != entry->size) bad(path, tr("changes.sqlite is not the size manifest.toml says"));
+  if (util::sha256_hex(data) != entry->sha256) bad(path, tr("changes.sqlite does not match its hash in manifest.toml"));
+  auto tmp = (fs::temp_directory_path() / ("setevoe-bundle-" + util::uuid7(util::system_clock_ms()))).string();
+  {
+    int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    if (fd < 0) throw Error(ErrorKind::io, trf("cannot create a temporary file {}.", tmp));
+    bool ok = ::write(fd, data.data(), data.size()) == static_cast<ssize_t>(data.size());
+    ::close(fd);
+    if (!ok) {
+      fs::remove(tmp, ec);
+      throw Error(ErrorKind::io, trf("cannot write a temporary file {}.", tmp));
+    }
+  }
+  try {
+    b.set = read_changes_db(tmp, b.manifest, path);
+  } catch (...) {
+    fs::remove(tmp, ec);
+    throw;
+  }
+  fs::remove(tmp, ec);
+  b.sha256 = file_sha256(path);
+  return b;
+}
+
+}  // namespace setevoe::core
