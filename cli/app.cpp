@@ -26,6 +26,8 @@ const std::vector<Command>& commands() {
       {"direction", N_("the priority directions of the network (regulation 2.3)"), setup_direction},
       {"status", N_("this node: name, role, key fingerprint, counts, unsent changes"), setup_status},
       {"db", N_("check the database or make a consistent backup of it"), setup_db},
+      {"bundle", N_("exchange files with the hub and other schools: pack, merge, inspect"), setup_bundle},
+      {"node", N_("the other nodes of the network: keys, enrolment, last exchange"), setup_node},
   };
   return table;
 }

@@ -71,10 +71,8 @@ Json member_display(const core::Member& m, std::size_t id_length, const std::str
   j.set("owner", m.owner);
   if (tz.empty()) return j;
   auto local = [&](const std::string& iso) -> Json {
-    if (iso.size() < 19) return Json();
-    std::tm tm{};
-    strptime(iso.c_str(), "%Y-%m-%dT%H:%M:%S", &tm);
-    return util::local_datetime(static_cast<std::int64_t>(timegm(&tm)) * 1000, tz);
+    auto t = local_time(iso, tz);
+    return t.empty() ? Json() : Json(t);
   };
   j.set("created_at", local(m.created_at)).set("updated_at", local(m.updated_at));
   return j;

@@ -14,6 +14,9 @@
 #include "core/i18n.hpp"
 #include "core/util/csv.hpp"
 #include "core/util/text.hpp"
+#include "core/util/time.hpp"
+
+#include <ctime>
 
 namespace setevoe::cli {
 
@@ -113,6 +116,13 @@ void print_record(Context& ctx, const util::Json& record, const std::vector<Colu
     if (text.empty()) continue;
     ctx.out() << c.header << ':' << std::string(width - util::display_width(c.header) + 1, ' ') << text << '\n';
   }
+}
+
+std::string local_time(const std::string& iso, const std::string& tz) {
+  if (iso.size() < 19) return iso;
+  std::tm tm{};
+  strptime(iso.c_str(), "%Y-%m-%dT%H:%M:%S", &tm);
+  return util::local_datetime(static_cast<std::int64_t>(timegm(&tm)) * 1000, tz);
 }
 
 void write_output(Context& ctx, const std::string& path, const std::string& content) {

@@ -25,6 +25,10 @@ void print_list(Context& ctx, const std::vector<util::Json>& records, const std:
 // whole record as JSON, or a one-row CSV of the columns.
 void print_record(Context& ctx, const util::Json& record, const std::vector<Column>& columns, Format format);
 
+// An ISO 8601 UTC time ("2026-11-28T19:46:18.123Z") as people read it in
+// the time zone `tz`: "28.11.2026 22:46"; empty stays empty.
+std::string local_time(const std::string& iso, const std::string& tz);
+
 // Writes `content` to `path` all or nothing (temporary name, then rename);
 // "-" writes to stdout.
 void write_output(Context& ctx, const std::string& path, const std::string& content);

@@ -53,7 +53,7 @@ void remember_node(Db& db, const NodeRecord& node) {
 ChangeSet collect_changes(Db& db, const std::string& peer) {
   Transaction tx(db, Transaction::Kind::read);
   auto self = self_node(db);
-  auto peer_role = role_of(db, peer);
+  auto peer_role = peer.empty() ? std::string("hub") : role_of(db, peer);
   if (peer_role.empty())
     throw Error(ErrorKind::not_found, trf("no node {} is known here; only enrolled nodes receive bundles.", peer));
   ChangeSet set;
@@ -67,11 +67,13 @@ ChangeSet collect_changes(Db& db, const std::string& peer) {
   std::vector<Stream> streams;
   {
     // Private streams go only between their node and a hub: a hub sends its
-    // own and the peer's; a school sends its own to a hub.
+    // own and the peer's; a school sends its own to a hub. The version vector
+    // names every stream, so that the peer learns what we have applied.
     bool hub = self.role == Role::hub;
     Stmt s(db, "SELECT num, id, node, last_seq, private FROM origin ORDER BY id");
     while (s.step()) {
       StreamRecord r{s.column_text(1), s.column_text(2), s.column_int(3), s.column_int(4) != 0};
+      set.streams.push_back(r);
       if (r.personal && !(hub ? (r.node == self.id || r.node == peer) : (r.node == self.id && peer_role == "hub")))
         continue;
       streams.push_back({s.column_int(0), r});
@@ -99,7 +101,6 @@ ChangeSet collect_changes(Db& db, const std::string& peer) {
   Stmt changes(db, "SELECT seq, tbl, row_id, hlc FROM change WHERE origin = ? AND seq > ? ORDER BY seq");
   Stmt acked(db, "SELECT seq FROM ack WHERE peer = ? AND origin = ?");
   for (const auto& stream : streams) {
-    set.streams.push_back(stream.record);
     acked.reset();
     acked.bind(1, peer).bind(2, stream.num);
     std::int64_t from = acked.step() ? acked.column_int(0) : 0;
@@ -143,7 +144,9 @@ class Merger {
       : m_db(db), m_set(set), m_clock(std::move(clock)), m_self(self_node(db)) {}
 
   MergeResult run() {
-    if (m_set.recipient != m_self.id)
+    // An enrolment request is addressed to whichever hub receives it.
+    bool to_any_hub = m_set.recipient.empty() && m_self.role == Role::hub;
+    if (m_set.recipient != m_self.id && !to_any_hub)
       throw Error(ErrorKind::not_permitted,
                   trf("this bundle is for the node {}, not for this one ({}).", m_set.recipient, m_self.id));
     if (m_set.sender == m_self.id)
@@ -168,12 +171,20 @@ class Merger {
   };
 
   void take_nodes() {
+    // Nodes named by a hub are approved; nodes named by a school are only
+    // known (their relayed changes can be checked) until a hub names them.
+    bool from_hub = m_sender_role == "hub";
+    Stmt approve(m_db, "UPDATE node SET state = 'approved' WHERE id = ? AND state = 'pending' AND public_key = ?");
     for (const auto& n : m_set.nodes) {
       auto known = role_of(m_db, n.id);
       if (!known.empty()) {
         if (known != n.role)
           throw Error(ErrorKind::not_permitted, trf("the bundle says node {} is a {}, but it is known here as a {}.",
                                                     n.id, n.role, known));
+        if (from_hub && m_self.role != Role::hub) {
+          approve.reset();
+          approve.bind(1, n.id).bind(2, n.public_key).run();
+        }
         continue;
       }
       // A school may be introduced by anyone; a hub only by itself (the
@@ -182,6 +193,10 @@ class Merger {
         throw Error(ErrorKind::not_permitted, trf("the bundle introduces node {} as a {}; refused.", n.id, n.role));
       if (n.role != "school" && n.role != "hub") throw Error(ErrorKind::bad_data, trf("unknown node role «{}».", n.role));
       remember_node(m_db, n);
+      if (!from_hub && n.id != m_set.sender) {
+        Stmt pending(m_db, "UPDATE node SET state = 'pending' WHERE id = ?");
+        pending.bind(1, n.id).run();
+      }
     }
   }
 
@@ -464,10 +479,10 @@ class Merger {
 
 }  // namespace
 
-MergeResult merge_changes(Db& db, const ChangeSet& set, util::WallClock clock) {
+MergeResult merge_changes(Db& db, const ChangeSet& set, util::WallClock clock, bool dry_run) {
   Transaction tx(db, Transaction::Kind::write);
   auto result = Merger(db, set, std::move(clock)).run();
-  tx.commit();
+  if (!dry_run) tx.commit();
   return result;
 }
 

@@ -62,8 +62,9 @@ struct ChangeSet {
 };
 
 // Everything `peer` has not acknowledged, scoped for it: contact details go
-// only between their owner and a hub. Error: not_found when the peer is not a
-// known node.
+// only between their owner and a hub. An empty `peer` is a hub not known yet
+// (a school's enrolment request): everything, for a hub. Error: not_found
+// when the peer is not a known node.
 ChangeSet collect_changes(Db& db, const std::string& peer);
 
 struct MergeResult {
@@ -74,11 +75,13 @@ struct MergeResult {
   bool already_merged() const { return applied == 0; }
 };
 
-// Verifies and applies a change set sent to this node. All or nothing.
+// Verifies and applies a change set sent to this node. All or nothing; with
+// `dry_run`, everything is checked and counted and then rolled back.
 // Errors: not_permitted (a change outside its origin's authority, listing
 // the offending changes; a set for another node; a sender claiming another
 // node's role), bad_data (a gap in a stream, an unknown table or field).
-MergeResult merge_changes(Db& db, const ChangeSet& set, util::WallClock clock = util::system_clock_ms);
+MergeResult merge_changes(Db& db, const ChangeSet& set, util::WallClock clock = util::system_clock_ms,
+                          bool dry_run = false);
 
 // Every replicated row of every table with its fields and their versions,
 // sorted: equal on two nodes exactly when they hold the same data. Contact

@@ -1,0 +1,202 @@
+// setevoe bundle: exchange files with other nodes (pack, merge, inspect,
+// verify, log, conflicts).
+#include <fmt/format.h>
+
+#include "cli/app.hpp"
+#include "cli/output.hpp"
+#include "core/exchange.hpp"
+#include "core/i18n.hpp"
+
+namespace setevoe::cli {
+namespace {
+
+using core::tr;
+using core::trf;
+using util::Json;
+
+Json manifest_json(const core::Bundle& b) {
+  const auto& m = b.manifest;
+  std::int64_t with_fields = 0;
+  for (const auto& c : b.set.changes) with_fields += c.fields.empty() ? 0 : 1;
+  return Json::object()
+      .set("file_sha256", b.sha256)
+      .set("format", m.format)
+      .set("format_version", m.format_version)
+      .set("schema_version", m.schema_version)
+      .set("sender", m.sender)
+      .set("sender_name", m.sender_name)
+      .set("fingerprint", core::key_fingerprint(m.sender_key))
+      .set("recipient", m.recipient)
+      .set("created", m.created)
+      .set("changes", m.changes)
+      .set("fields", m.fields)
+      .set("nodes", static_cast<std::int64_t>(b.set.nodes.size()))
+      .set("signature", "ok");
+}
+
+std::vector<Column> manifest_columns() {
+  return {{"sender_name", tr("Sender")},     {"sender", tr("Sender id")},   {"fingerprint", tr("Key fingerprint")},
+          {"recipient", tr("Recipient")},    {"created", tr("Created")},    {"changes", tr("Changes")},
+          {"fields", tr("Field values")},    {"file_sha256", tr("SHA-256")}, {"signature", tr("Signature")}};
+}
+
+}  // namespace
+
+void setup_bundle(CLI::App& cmd, Context& ctx, std::function<void()>& action) {
+  cmd.require_subcommand(1);
+
+  auto to = std::make_shared<std::string>();
+  auto out = std::make_shared<std::string>();
+  auto* pack = cmd.add_subcommand("pack", tr("write a bundle of everything a peer lacks"));
+  pack->add_option("--to", *to, tr("the peer: node id prefix, name, or hub"))->required()->type_name("NODE");
+  pack->add_option("-o,--output", *out, tr("the bundle file to write (never overwritten)"))->required()->type_name("FILE");
+  pack->callback([&ctx, &action, to, out] {
+    action = [&ctx, to, out] {
+      auto r = core::pack_bundle(ctx.db(), *to, *out);
+      if (ctx.format() == Format::json) {
+        ctx.out() << Json::object()
+                         .set("file", r.path)
+                         .set("sha256", r.sha256)
+                         .set("recipient", r.recipient)
+                         .set("changes", r.changes)
+                         .set("fields", r.fields)
+                         .dump()
+                  << '\n';
+        return;
+      }
+      if (r.recipient.empty())
+        ctx.say(trf("Wrote the enrolment request {} ({} changes). Send it to the district hub and tell them the key "
+                    "fingerprint: {}.",
+                    r.path, r.changes, core::key_fingerprint(ctx.self().public_key)));
+      else
+        ctx.say(trf("Wrote {}: {} changes, {} field values. SHA-256 {}.", r.path, r.changes, r.fields, r.sha256));
+    };
+  });
+
+  auto files = std::make_shared<std::vector<std::string>>();
+  auto dry_run = std::make_shared<bool>(false);
+  auto approve = std::make_shared<bool>(false);
+  auto* merge = cmd.add_subcommand("merge", tr("verify and merge received bundles, each all or nothing"));
+  merge->add_option("FILE", *files, tr("bundle files"))->required()->type_name("FILE")->expected(1, -1);
+  merge->add_flag("--dry-run", *dry_run, tr("check and count, writing nothing"));
+  merge->add_flag("--approve", *approve, tr("hub: approve an enrolling school (check its fingerprint first)"));
+  merge->callback([&ctx, &action, files, dry_run, approve] {
+    action = [&ctx, files, dry_run, approve] {
+      auto& db = ctx.db();
+      auto results = Json::array();
+      std::optional<core::Error> first_error;
+      for (const auto& f : *files) {
+        try {
+          auto r = core::merge_bundle(db, f, *dry_run, *approve);
+          results.push(Json::object()
+                           .set("file", f)
+                           .set("sender", r.sender)
+                           .set("sender_name", r.sender_name)
+                           .set("applied", r.result.applied)
+                           .set("skipped", r.result.skipped)
+                           .set("fields", r.result.fields)
+                           .set("conflicts", r.result.conflicts)
+                           .set("already_merged", r.result.already_merged())
+                           .set("dry_run", r.dry_run));
+          if (ctx.format() == Format::json) continue;
+          if (r.new_node) ctx.say(trf("{}: «{}» is now known here (key fingerprint {}).", f, r.sender_name, r.fingerprint));
+          if (r.result.already_merged())
+            ctx.say(trf("{}: already merged, nothing new from «{}».", f, r.sender_name));
+          else
+            ctx.say(trf("{}{}: from «{}»: {} new changes, {} field values written, {} conflicts.",
+                        r.dry_run ? tr("(dry run) ") : "", f, r.sender_name, r.result.applied, r.result.fields,
+                        r.result.conflicts));
+        } catch (const core::Error& e) {
+          // Each bundle stands alone: the others are still merged.
+          if (files->size() == 1) throw;
+          ctx.err() << "setevoe: " << e.what() << '\n';
+          if (!first_error) first_error = e;
+        }
+      }
+      if (ctx.format() == Format::json) ctx.out() << results.dump() << '\n';
+      if (first_error)
+        throw core::Error(first_error->kind(), tr("some bundles were not merged (see above); the others were."));
+    };
+  });
+
+  auto inspect_file = std::make_shared<std::string>();
+  auto* inspect = cmd.add_subcommand("inspect", tr("show a bundle's sender, key fingerprint and counts; changes nothing"));
+  inspect->add_option("FILE", *inspect_file, tr("bundle file"))->required()->type_name("FILE");
+  inspect->callback([&ctx, &action, inspect_file] {
+    action = [&ctx, inspect_file] {
+      auto b = core::inspect_bundle(*inspect_file);
+      print_record(ctx, manifest_json(b), manifest_columns(), ctx.format());
+    };
+  });
+
+  auto verify_file = std::make_shared<std::string>();
+  auto* verify = cmd.add_subcommand("verify", tr("check a bundle's integrity and signature only"));
+  verify->add_option("FILE", *verify_file, tr("bundle file"))->required()->type_name("FILE");
+  verify->callback([&ctx, &action, verify_file] {
+    action = [&ctx, verify_file] {
+      auto b = core::inspect_bundle(*verify_file);
+      if (ctx.format() == Format::json)
+        ctx.out() << Json::object().set("file", *verify_file).set("ok", true).set("sha256", b.sha256).dump() << '\n';
+      else
+        ctx.say(trf("{}: ok (signed by «{}», key fingerprint {}).", *verify_file, b.manifest.sender_name,
+                    core::key_fingerprint(b.manifest.sender_key)));
+    };
+  });
+
+  auto* log = cmd.add_subcommand("log", tr("bundles sent and received: time, peer, hash, counts"));
+  log->callback([&ctx, &action] {
+    action = [&ctx] {
+      std::vector<Json> rows;
+      bool people = ctx.format() == Format::table;
+      auto tz = ctx.self().time_zone;
+      for (const auto& e : core::bundle_log(ctx.db()))
+        rows.push_back(Json::object()
+                           .set("direction", e.direction)
+                           .set("at", people ? local_time(e.at, tz) : e.at)
+                           .set("peer", e.peer)
+                           .set("peer_name", e.peer_name)
+                           .set("sha256", e.sha256)
+                           .set("file", e.file)
+                           .set("changes", e.changes)
+                           .set("applied", e.applied ? Json(*e.applied) : Json())
+                           .set("conflicts", e.conflicts ? Json(*e.conflicts) : Json()));
+      print_list(ctx, rows,
+                 ctx.format() == Format::table
+                     ? std::vector<Column>{{"at", tr("When")},           {"direction", tr("Direction")},
+                                           {"peer_name", tr("Peer")},    {"changes", tr("Changes")},
+                                           {"applied", tr("New")},        {"file", tr("File")}}
+                     : std::vector<Column>{{"direction", ""}, {"at", ""},      {"peer", ""},    {"sha256", ""},
+                                           {"file", ""},      {"changes", ""}, {"applied", ""}, {"conflicts", ""}},
+                 ctx.format());
+    };
+  });
+
+  auto* conflicts = cmd.add_subcommand("conflicts", tr("concurrent edits of the same field: winner, loser, when"));
+  conflicts->callback([&ctx, &action] {
+    action = [&ctx] {
+      std::vector<Json> rows;
+      bool people = ctx.format() == Format::table;
+      auto tz = ctx.self().time_zone;
+      for (const auto& c : core::list_conflicts(ctx.db()))
+        rows.push_back(Json::object()
+                           .set("table", c.table)
+                           .set("row", c.row)
+                           .set("field", c.field)
+                           .set("winner", c.winner_value)
+                           .set("winner_version", c.winner_version)
+                           .set("loser", c.loser_value)
+                           .set("loser_version", c.loser_version)
+                           .set("seen_at", people ? local_time(c.seen_at, tz) : c.seen_at));
+      print_list(ctx, rows,
+                 ctx.format() == Format::table
+                     ? std::vector<Column>{{"seen_at", tr("When")}, {"table", tr("Table")}, {"row", tr("Record")},
+                                           {"field", tr("Field")},  {"winner", tr("Kept")},  {"loser", tr("Lost")}}
+                     : std::vector<Column>{{"table", ""},  {"row", ""},           {"field", ""},
+                                           {"winner", ""}, {"winner_version", ""}, {"loser", ""},
+                                           {"loser_version", ""}, {"seen_at", ""}},
+                 ctx.format());
+    };
+  });
+}
+
+}  // namespace setevoe::cli

@@ -1,0 +1,61 @@
+// setevoe node: the other nodes of the network, their keys and enrolment.
+#include "cli/app.hpp"
+#include "cli/output.hpp"
+#include "core/exchange.hpp"
+#include "core/i18n.hpp"
+
+namespace setevoe::cli {
+
+using core::tr;
+using core::trf;
+using util::Json;
+
+void setup_node(CLI::App& cmd, Context& ctx, std::function<void()>& action) {
+  cmd.require_subcommand(1);
+  auto* list = cmd.add_subcommand("list", tr("the known nodes: role, state, key fingerprint, last exchange"));
+  list->callback([&ctx, &action] {
+    action = [&ctx] {
+      std::vector<Json> rows;
+      bool people = ctx.format() == Format::table;
+      auto tz = ctx.self().time_zone;
+      for (const auto& p : core::list_peers(ctx.db()))
+        rows.push_back(Json::object()
+                           .set("id", p.id)
+                           .set("name", p.name)
+                           .set("role", p.role)
+                           .set("state", p.state)
+                           .set("fingerprint", core::key_fingerprint(p.public_key))
+                           .set("last_exchange", p.last_exchange.empty() ? Json()
+                                                 : people             ? Json(local_time(p.last_exchange, tz))
+                                                                      : Json(p.last_exchange))
+                           .set("acknowledged", p.acknowledged)
+                           .set("unsent", p.unsent));
+      print_list(ctx, rows,
+                 ctx.format() == Format::table
+                     ? std::vector<Column>{{"id", tr("ID")},       {"name", tr("Node")},
+                                           {"role", tr("Role")},   {"state", tr("State")},
+                                           {"fingerprint", tr("Key fingerprint")}, {"last_exchange", tr("Last exchange")},
+                                           {"unsent", tr("Unsent")}}
+                     : std::vector<Column>{{"id", ""},          {"name", ""},          {"role", ""},
+                                           {"state", ""},       {"fingerprint", ""},   {"last_exchange", ""},
+                                           {"acknowledged", ""}, {"unsent", ""}},
+                 ctx.format());
+    };
+  });
+  for (auto [verb, state, help] : {std::tuple{"approve", "approved", N_("hub: approve a school's key (after checking its fingerprint)")},
+                                   std::tuple{"revoke", "revoked", N_("hub: revoke a node; its bundles are refused")}}) {
+    auto ref = std::make_shared<std::string>();
+    auto* sub = cmd.add_subcommand(verb, tr(help));
+    sub->add_option("NODE", *ref, tr("node id prefix or name"))->required()->type_name("NODE");
+    std::string target = state;
+    sub->callback([&ctx, &action, ref, target] {
+      action = [&ctx, ref, target] {
+        auto id = core::resolve_peer(ctx.db(), *ref);
+        core::set_peer_state(ctx.db(), id, target);
+        ctx.say(target == "approved" ? trf("Approved: {}.", id) : trf("Revoked: {}.", id));
+      };
+    });
+  }
+}
+
+}  // namespace setevoe::cli
