@@ -151,7 +151,7 @@ void setup_bundle(CLI::App& cmd, Context& ctx, std::function<void()>& action) {
       auto tz = ctx.self().time_zone;
       for (const auto& e : core::bundle_log(ctx.db()))
         rows.push_back(Json::object()
-                           .set("direction", e.direction)
+                           .set("direction", people ? (e.direction == "sent" ? tr("sent") : tr("received")) : e.direction)
                            .set("at", people ? local_time(e.at, tz) : e.at)
                            .set("peer", e.peer)
                            .set("peer_name", e.peer_name)

@@ -10,6 +10,14 @@ using core::tr;
 using core::trf;
 using util::Json;
 
+namespace {
+const char* state_label(const std::string& state) {
+  if (state == "pending") return N_("pending");
+  if (state == "revoked") return N_("revoked");
+  return N_("approved");
+}
+}  // namespace
+
 void setup_node(CLI::App& cmd, Context& ctx, std::function<void()>& action) {
   cmd.require_subcommand(1);
   auto* list = cmd.add_subcommand("list", tr("the known nodes: role, state, key fingerprint, last exchange"));
@@ -22,8 +30,8 @@ void setup_node(CLI::App& cmd, Context& ctx, std::function<void()>& action) {
         rows.push_back(Json::object()
                            .set("id", p.id)
                            .set("name", p.name)
-                           .set("role", p.role)
-                           .set("state", p.state)
+                           .set("role", people ? (p.role == "hub" ? tr("district hub") : tr("school")) : p.role)
+                           .set("state", people ? tr(state_label(p.state)) : p.state)
                            .set("fingerprint", core::key_fingerprint(p.public_key))
                            .set("last_exchange", p.last_exchange.empty() ? Json()
                                                  : people             ? Json(local_time(p.last_exchange, tz))
