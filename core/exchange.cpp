@@ -123,11 +123,15 @@ MergeReport merge_bundle(Db& db, const std::string& path, bool dry_run, bool app
   report.dry_run = dry_run;
 
   // Trust: the sender is known with this key and approved, or becomes known
-  // by the rules of enrolment.
+  // by the rules of enrolment. Everything below is one transaction, so that a
+  // dry run or a refusal leaves nothing behind (but the record of a school
+  // asking to join, which the moderator must see).
   std::string sender_role;
   for (const auto& n : bundle.set.nodes)
     if (n.id == m.sender) sender_role = n.role;
+  Transaction tx(db, Transaction::Kind::write);
   auto known = find_node(db, m.sender);
+  Stmt state(db, "UPDATE node SET state = ? WHERE id = ?");
   if (known) {
     if (known->public_key != m.sender_key)
       throw Error(ErrorKind::not_permitted,
@@ -140,49 +144,47 @@ MergeReport merge_bundle(Db& db, const std::string& path, bool dry_run, bool app
                   trf("{}: «{}» asks to join the network and is not approved yet. Check the key fingerprint {} with "
                       "the school by phone, then run 'setevoe node approve {}' (or merge with --approve).",
                       path, known->name, report.fingerprint, m.sender));
+    if (known->state == "pending") {
+      if (self.role != Role::hub)
+        throw Error(ErrorKind::not_permitted, tr("only the district hub approves and revokes nodes."));
+      state.bind(1, "approved").bind(2, m.sender).run();
+    }
   } else if (self.role == Role::hub) {
     if (sender_role != "school")
       throw Error(ErrorKind::not_permitted, trf("{}: an unknown node that is not a school; nothing was merged.", path));
-    // Record the request, so that node list shows it for approval.
-    Transaction tx(db, Transaction::Kind::write);
     remember_node(db, {m.sender, m.sender_name, "school", m.sender_key});
-    Stmt s(db, "UPDATE node SET state = ? WHERE id = ?");
-    s.bind(1, approve ? "approved" : "pending").bind(2, m.sender).run();
-    tx.commit();
-    if (!approve)
+    state.bind(1, approve ? "approved" : "pending").bind(2, m.sender).run();
+    if (!approve) {
+      // Record the request, so that node list shows it for approval.
+      if (!dry_run) tx.commit();
       throw Error(ErrorKind::not_permitted,
                   trf("{}: «{}» asks to join the network (key fingerprint {}). Check the fingerprint with the school "
                       "by phone, then run 'setevoe node approve {}' and merge again, or merge with --approve.",
                       path, m.sender_name, report.fingerprint, m.sender));
+    }
     report.new_node = true;
   } else {
     // A school trusts the first hub it hears from, and learns the other
     // schools from the hub's bundles.
-    bool has_hub = false;
-    for (const auto& p : list_peers(db)) has_hub = has_hub || p.role == "hub";
+    bool has_hub = db.query_int("SELECT count(*) FROM node WHERE role = 'hub' AND is_self = 0") > 0;
     if (sender_role != "hub" || has_hub)
       throw Error(ErrorKind::not_permitted,
                   trf("{}: the sender «{}» is not known here. Schools become known through the hub's bundles; merge "
                       "the hub's bundle first.",
                       path, m.sender_name));
-    Transaction tx(db, Transaction::Kind::write);
     remember_node(db, {m.sender, m.sender_name, "hub", m.sender_key});
-    tx.commit();
     report.new_node = true;
   }
-  if (approve && known && known->state == "pending") set_peer_state(db, m.sender, "approved");
 
-  report.result = merge_changes(db, bundle.set, util::system_clock_ms, dry_run);
-  if (!dry_run) {
-    Transaction tx(db, Transaction::Kind::write);
-    Stmt log(db,
-             "INSERT INTO bundle_log (direction, at, peer, sha256, file, changes, applied, conflicts) "
-             "VALUES ('received', ?, ?, ?, ?, ?, ?, ?)");
-    log.bind(1, util::iso_utc(util::system_clock_ms())).bind(2, m.sender).bind(3, bundle.sha256).bind(4, path);
-    log.bind(5, m.changes).bind(6, report.result.applied).bind(7, report.result.conflicts).run();
-    touch(db, m.sender);
-    tx.commit();
-  }
+  report.result = merge_changes_in(db, bundle.set);
+  if (dry_run) return report;  // the transaction rolls back
+  Stmt log(db,
+           "INSERT INTO bundle_log (direction, at, peer, sha256, file, changes, applied, conflicts) "
+           "VALUES ('received', ?, ?, ?, ?, ?, ?, ?)");
+  log.bind(1, util::iso_utc(util::system_clock_ms())).bind(2, m.sender).bind(3, bundle.sha256).bind(4, path);
+  log.bind(5, m.changes).bind(6, report.result.applied).bind(7, report.result.conflicts).run();
+  touch(db, m.sender);
+  tx.commit();
   return report;
 }
 

@@ -119,8 +119,13 @@ void backup_database(Db& db, const std::string& dest, bool overwrite) {
   sqlite3_backup_finish(b);
   if (rc == SQLITE_DONE) {
     // The copy is a complete database of its own: leave it in rollback mode,
-    // one self-contained file.
-    rc = sqlite3_exec(out, "PRAGMA journal_mode=DELETE", nullptr, nullptr, nullptr);
+    // one self-contained file. Marked so that, if it is ever put back as the
+    // live database, it continues under a new incarnation instead of
+    // reusing the sequence numbers issued after the backup.
+    rc = sqlite3_exec(out,
+                      "PRAGMA journal_mode=DELETE; "
+                      "INSERT OR REPLACE INTO setting (key, value) VALUES ('new_incarnation', '1');",
+                      nullptr, nullptr, nullptr);
   }
   int close_rc = sqlite3_close(out);
   if (rc != SQLITE_OK || close_rc != SQLITE_OK) {

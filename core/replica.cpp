@@ -6,6 +6,8 @@
 #include <algorithm>
 #include <charconv>
 
+#include <sys/stat.h>
+
 #include "core/i18n.hpp"
 #include "core/util/uuid.hpp"
 
@@ -53,6 +55,7 @@ Writer::Writer(Db& db, util::WallClock clock)
       m_clock(std::move(clock)),
       m_self(self_node(db)),
       m_log(db, "INSERT INTO change (origin, seq, tbl, row_id, hlc) VALUES (?, ?, ?, ?, ?)") {
+  if (needs_new_incarnation()) start_incarnation();
   Stmt s(db, "SELECT num, last_seq, (SELECT value FROM setting WHERE key = 'hlc') FROM origin WHERE id = ?");
   s.bind(1, m_self.origin);
   if (!s.step()) throw Error(ErrorKind::corrupt, tr("the database has no change stream for this node."));
@@ -62,6 +65,43 @@ Writer::Writer(Db& db, util::WallClock clock)
   std::uint64_t last = 0;
   std::from_chars(hlc_text.data(), hlc_text.data() + hlc_text.size(), last);
   m_hlc = Hlc(last);
+}
+
+namespace {
+// The identity of the database file: device and inode. A copy (a backup put
+// back, the file copied to another machine) has another.
+std::string file_identity(const std::string& path) {
+  struct stat st {};
+  if (path == ":memory:" || ::stat(path.c_str(), &st) != 0) return {};
+  return std::to_string(st.st_dev) + ":" + std::to_string(st.st_ino);
+}
+}  // namespace
+
+bool Writer::needs_new_incarnation() {
+  auto current = file_identity(m_db.path());
+  auto stored = m_db.query_text("SELECT value FROM setting WHERE key = 'file_identity'");
+  auto flagged = m_db.query_text("SELECT value FROM setting WHERE key = 'new_incarnation'");
+  if (!current.empty() && !stored) {
+    Stmt s(m_db, "INSERT INTO setting (key, value) VALUES ('file_identity', ?)");
+    s.bind(1, current).run();
+    return flagged.has_value();
+  }
+  return flagged.has_value() || (!current.empty() && stored && *stored != current);
+}
+
+void Writer::start_incarnation() {
+  auto id = util::uuid7(m_clock());
+  Stmt o(m_db, "INSERT INTO origin (id, node) VALUES (?, ?)");
+  o.bind(1, id).bind(2, m_self.id).run();
+  Stmt s(m_db, "UPDATE setting SET value = ? WHERE key = 'self_origin'");
+  s.bind(1, id).run();
+  m_db.exec("DELETE FROM setting WHERE key IN ('self_private_origin', 'new_incarnation')");
+  auto current = file_identity(m_db.path());
+  if (!current.empty()) {
+    Stmt f(m_db, "INSERT OR REPLACE INTO setting (key, value) VALUES ('file_identity', ?)");
+    f.bind(1, current).run();
+  }
+  m_self.origin = id;
 }
 
 std::string Writer::stamp() {

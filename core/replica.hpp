@@ -80,6 +80,12 @@ class Writer {
   std::int64_t now_ms() const { return m_clock(); }
 
  private:
+  // A database restored from an older copy, or copied to another machine,
+  // must not issue the sequence numbers its original issued: it continues
+  // under a new incarnation (new change streams). Detected by the file's
+  // identity changing, or flagged by a merge (a peer had more of our stream).
+  bool needs_new_incarnation();
+  void start_incarnation();
   std::string stamp();  // the next version (one clock tick)
   void log(const TableSpec& table, const std::string& id);
   // Throws not_permitted unless this node may write `values` into a row of

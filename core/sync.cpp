@@ -233,7 +233,21 @@ class Merger {
       if (it == m_streams.end())
         throw Error(ErrorKind::bad_data, trf("a change belongs to stream {}, which the bundle does not list.", c.origin));
       auto& last = next[c.origin];
-      if (c.seq <= last) continue;
+      if (c.seq <= last) {
+        // Already applied: it must be the same change. Another tick under the
+        // same number means the sender issued it twice (a restored copy).
+        if (it->second.num != 0 && c.seq <= it->second.last_seq) {
+          auto have = hlc_at(it->second.num, c.seq);
+          if (have != 0 && have != c.hlc)
+            throw Error(ErrorKind::bad_data,
+                        trf("change {} of stream {} differs from the one merged before under that number: the "
+                            "sender's database was restored from a copy and used again. On the sending node, merge "
+                            "this node's latest bundle, redo the changes made since the copy was put back, and pack "
+                            "again; nothing was merged.",
+                            c.seq, c.origin));
+        }
+        continue;
+      }
       if (c.seq != last + 1)
         throw Error(ErrorKind::bad_data, trf("the changes of stream {} jump from {} to {}: some are missing. Ask the "
                                              "sender for a new bundle.",
@@ -298,11 +312,13 @@ class Merger {
 
   // True when the sender had applied the local write with version `v`
   // before it packed the set: then an incoming write over it is no conflict.
-  bool sender_saw(const std::string& v) {
+  bool sender_saw(const std::string& v, bool personal) {
     if (v.empty() || v == k_seed_version) return true;
     auto node = v.substr(17);
     auto tick = version_tick(v);
-    for (const auto& [origin, st] : m_local_streams_of(node)) {
+    // Only the writer's streams that hold such changes: public ones, or the
+    // private ones for personal data.
+    for (const auto& [origin, st] : m_local_streams_of(node, personal)) {
       auto seen = m_sender_vector.count(origin) ? m_sender_vector[origin] : 0;
       if (seen <= 0) continue;
       if (seen >= st.second) return true;  // it has all we have of that stream
@@ -312,10 +328,11 @@ class Merger {
   }
 
   // Local streams of a node: origin id -> (num, last_seq).
-  std::map<std::string, std::pair<std::int64_t, std::int64_t>> m_local_streams_of(const std::string& node) {
+  std::map<std::string, std::pair<std::int64_t, std::int64_t>> m_local_streams_of(const std::string& node,
+                                                                                 bool personal) {
     std::map<std::string, std::pair<std::int64_t, std::int64_t>> out;
-    auto& s = m_db.cached("SELECT id, num, last_seq FROM origin WHERE node = ?");
-    s.bind(1, node);
+    auto& s = m_db.cached("SELECT id, num, last_seq FROM origin WHERE node = ? AND private = ?");
+    s.bind(1, node).bind(2, personal ? 1 : 0);
     while (s.step()) out[s.column_text(0)] = {s.column_int(1), s.column_int(2)};
     s.reset();
     return out;
@@ -390,7 +407,7 @@ class Merger {
       if (wins) winners.push_back(i);
       // Same node: its writes are sequential. A write over a value the
       // sender had seen is an edit, not a conflict.
-      bool concurrent = differ && !lv.empty() && lv.substr(17) != version.substr(17) && (!wins || !sender_saw(lv));
+      bool concurrent = differ && !lv.empty() && lv.substr(17) != version.substr(17) && (!wins || !sender_saw(lv, spec.personal));
       if (concurrent) {
         conflict.reset();
         conflict.bind(1, spec.name).bind(2, c.row).bind(3, f.name);
@@ -451,12 +468,21 @@ class Merger {
     return out.size() == 1 && out[0].first.empty() ? none : out;
   }
 
+  // The sender's vector replaces what it acknowledged before, even when it is
+  // lower: a peer restored from a backup has lost changes, and gets them
+  // again. A late old bundle only makes the next one carry more.
   void acknowledge() {
     Stmt s(m_db,
            "INSERT INTO ack (peer, origin, seq) VALUES (?, ?, ?) "
-           "ON CONFLICT (peer, origin) DO UPDATE SET seq = max(seq, excluded.seq)");
+           "ON CONFLICT (peer, origin) DO UPDATE SET seq = excluded.seq");
     Stmt num(m_db, "SELECT num FROM origin WHERE id = ?");
+    Stmt flag(m_db, "INSERT OR REPLACE INTO setting (key, value) VALUES ('new_incarnation', '1')");
     for (const auto& r : m_set.streams) {
+      // The sender has applied more of this node's own stream than this
+      // database holds: it was restored from an older copy. The next write
+      // starts a new stream, so that no sequence number is used twice.
+      auto own = m_streams.find(r.origin);
+      if (own != m_streams.end() && own->second.node == m_self.id && r.last_seq > own->second.last_seq) flag.run();
       num.reset();
       num.bind(1, r.origin);
       if (!num.step()) continue;  // a stream without changes for us yet
@@ -481,9 +507,13 @@ class Merger {
 
 MergeResult merge_changes(Db& db, const ChangeSet& set, util::WallClock clock, bool dry_run) {
   Transaction tx(db, Transaction::Kind::write);
-  auto result = Merger(db, set, std::move(clock)).run();
+  auto result = merge_changes_in(db, set, std::move(clock));
   if (!dry_run) tx.commit();
   return result;
+}
+
+MergeResult merge_changes_in(Db& db, const ChangeSet& set, util::WallClock clock) {
+  return Merger(db, set, std::move(clock)).run();
 }
 
 // ---- Comparing

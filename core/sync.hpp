@@ -82,6 +82,8 @@ struct MergeResult {
 // node's role), bad_data (a gap in a stream, an unknown table or field).
 MergeResult merge_changes(Db& db, const ChangeSet& set, util::WallClock clock = util::system_clock_ms,
                           bool dry_run = false);
+// The same inside a write transaction the caller holds (and commits).
+MergeResult merge_changes_in(Db& db, const ChangeSet& set, util::WallClock clock = util::system_clock_ms);
 
 // Every replicated row of every table with its fields and their versions,
 // sorted: equal on two nodes exactly when they hold the same data. Contact

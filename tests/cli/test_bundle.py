@@ -178,6 +178,42 @@ class Refusals(Network):
         self.assertIn("СОШ № 1", self.ok("member", "list", db=self.hub).out)
 
 
+class Recovery(Network):
+    def test_dry_run_records_nothing(self):
+        request = self.pack(self.s1, "hub")
+        self.fails(77, "bundle", "merge", "--dry-run", request, db=self.hub)
+        self.ok("bundle", "merge", "--dry-run", "--approve", request, db=self.hub)
+        self.assertEqual(self.ok("--format", "json", "node", "list", db=self.hub).json(), [])
+        self.assertEqual(self.ok("--format", "json", "bundle", "log", db=self.hub).json(), [])
+
+    def test_a_restored_database_never_reuses_sequence_numbers(self):
+        self.enrol(self.s1, "МБОУ «СОШ № 1 г. Гудермес»")
+        org = self.add_org(self.s1, "МБОУ «СОШ № 1 г. Гудермес»")
+        self.ok("db", "backup", self.path("s1-backup.db"), db=self.s1)
+        before = self.add_person(self.s1, "Исаев Ахмед Русланович", org)  # made after the backup
+        self.ok("bundle", "merge", self.pack(self.s1, "hub"), db=self.hub)
+        # The school's disk dies; the backup is put back in place.
+        shutil.copy(self.path("s1-backup.db"), self.s1)
+        for suffix in ("-wal", "-shm"):
+            if os.path.exists(self.s1 + suffix):
+                os.remove(self.s1 + suffix)
+        after = self.add_person(self.s1, "Петрова Анна Сергеевна", org)
+        merged = self.ok("--format", "json", "bundle", "merge", self.pack(self.s1, "hub"), db=self.hub).json()[0]
+        self.assertEqual(merged["applied"], 1)  # the new person, not mistaken for an old change
+        # The hub's next bundles bring back what the school lost.
+        self.ok("bundle", "merge", self.pack(self.hub, "МБОУ «СОШ № 1 г. Гудермес»"), db=self.s1)
+        self.ok("bundle", "merge", self.pack(self.hub, "МБОУ «СОШ № 1 г. Гудермес»"), db=self.s1)
+        for db in (self.s1, self.hub):
+            names = {r["id"] for r in self.ok("--format", "json", "member", "list", "--kind", "person", db=db).json()}
+            self.assertEqual(names, {before, after})
+        self.assertEqual(self.dump(self.s1), self.dump(self.hub))
+        con = sqlite3.connect(self.s1)
+        streams = con.execute("SELECT count(*) FROM origin WHERE node = (SELECT id FROM node WHERE is_self = 1) "
+                              "AND private = 0").fetchone()[0]
+        con.close()
+        self.assertEqual(streams, 2)  # the old incarnation and the new one
+
+
 @unittest.skipUnless(shutil.which("unzip") and shutil.which("sqlite3"), "unzip and sqlite3 are needed")
 class Interop(Network):
     def test_unzip_and_sqlite3_read_a_bundle(self):

@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include "core/hlc.hpp"
+#include "core/maintenance.hpp"
 #include "core/replica.hpp"
 #include "support.hpp"
 
@@ -228,4 +229,41 @@ TEST_CASE("a failed write inside a writer leaves the database as it was") {
   CHECK(db.query_int("SELECT count(*) FROM org") == 0);
   CHECK(db.query_int("SELECT count(*) FROM change") == 0);
   CHECK(db.query_int("SELECT last_seq FROM origin") == 0);
+}
+
+TEST_CASE("a database copied elsewhere or put back from a backup continues under a new incarnation") {
+  test::TempDir dir;
+  auto path = dir.file("school.db");
+  InitOptions o;
+  o.name = "СОШ № 1";
+  init_node(path, o);
+  auto write_one = [](const std::string& p) {
+    auto db = Db::open(p, OpenMode::existing);
+    Writer w(db);
+    w.create(tables::org, {{"kind", "school"}, {"name", "Школа"}, {"status", "active"}});
+    w.commit();
+    return *db.query_text("SELECT value FROM setting WHERE key = 'self_origin'");
+  };
+  auto first = write_one(path);
+  CHECK(write_one(path) == first);  // the same file: the same stream
+  {
+    auto db = Db::open(path, OpenMode::existing);
+    db.exec("PRAGMA wal_checkpoint(TRUNCATE)");
+  }
+  std::filesystem::copy_file(path, dir.file("copy.db"));
+  auto copied = write_one(dir.file("copy.db"));
+  CHECK(copied != first);
+  {
+    auto db = Db::open(path, OpenMode::existing);
+    backup_database(db, dir.file("backup.db"), false);
+  }
+  auto restored = write_one(dir.file("backup.db"));
+  CHECK(restored != first);
+  CHECK(write_one(dir.file("backup.db")) == restored);  // once, not at every write
+  auto db = Db::open(dir.file("backup.db"), OpenMode::existing);
+  Stmt s(db, "SELECT seq FROM change c JOIN origin o ON o.num = c.origin WHERE o.id = ? ORDER BY seq");
+  s.bind(1, restored);
+  std::vector<std::int64_t> seqs;
+  while (s.step()) seqs.push_back(s.column_int(0));
+  CHECK(seqs == std::vector<std::int64_t>{1, 2});  // a new stream starts at 1
 }

@@ -179,6 +179,15 @@ TEST_CASE("a school's change outside its authority is refused whole") {
   gap.changes[0].seq = 5;
   CHECK(kind_of([&] { merge_changes(*hub.db, gap, hub.wall()); }) == ErrorKind::bad_data);
   CHECK(canonical_dump(*hub.db) == before);
+  // A number used twice for different changes (a restored copy at work) is refused.
+  auto first = collect_changes(*s2.db, hub.info.id);
+  merge_changes(*hub.db, first, hub.wall());
+  auto reused = first;
+  reused.changes[0].hlc += 1;
+  reused.changes[0].fields = {{"name", std::string("другое")}};
+  auto merged = canonical_dump(*hub.db);
+  CHECK(kind_of([&] { merge_changes(*hub.db, reused, hub.wall()); }) == ErrorKind::bad_data);
+  CHECK(canonical_dump(*hub.db) == merged);
 }
 
 TEST_CASE("contact details travel only between their owner and the hub") {
