@@ -119,6 +119,36 @@ void setup_bundle(CLI::App& cmd, Context& ctx, std::function<void()>& action) {
     };
   });
 
+  auto inbox = std::make_shared<std::string>(), outbox = std::make_shared<std::string>();
+  auto* sync = cmd.add_subcommand("sync", tr("merge every bundle in an inbox folder, then write one for each peer into an outbox"));
+  sync->add_option("--inbox", *inbox, tr("folder of received bundles; merged ones move to its merged/ folder"))
+      ->required()->type_name("DIR");
+  sync->add_option("--outbox", *outbox, tr("folder to write the new bundles into"))->required()->type_name("DIR");
+  sync->callback([&ctx, &action, inbox, outbox] {
+    action = [&ctx, inbox, outbox] {
+      auto r = core::sync_folders(ctx.db(), *inbox, *outbox);
+      if (ctx.format() == Format::json) {
+        auto merged = Json::array(), failed = Json::array(), packed = Json::array();
+        for (const auto& m : r.merged)
+          merged.push(Json::object().set("file", m.file).set("sender", m.sender).set("applied", m.result.applied)
+                          .set("conflicts", m.result.conflicts));
+        for (const auto& [file, why] : r.failed) failed.push(Json::object().set("file", file).set("error", why));
+        for (const auto& p : r.packed)
+          packed.push(Json::object().set("file", p.path).set("recipient", p.recipient).set("changes", p.changes));
+        ctx.out() << Json::object().set("merged", merged).set("failed", failed).set("packed", packed).dump() << '\n';
+      } else {
+        for (const auto& m : r.merged)
+          ctx.say(trf("merged {}: from «{}», {} new changes, {} conflicts.", m.file, m.sender_name, m.result.applied,
+                      m.result.conflicts));
+        for (const auto& p : r.packed) ctx.say(trf("wrote {}: {} changes.", p.path, p.changes));
+        if (r.merged.empty() && r.packed.empty() && r.failed.empty()) ctx.say(tr("Nothing to merge and nothing to send."));
+      }
+      for (const auto& [file, why] : r.failed) ctx.err() << "setevoe: " << why << '\n';
+      if (!r.failed.empty())
+        throw core::Error(r.first_failure, trf("bundles not merged (they stay in {}): {}.", *inbox, r.failed.size()));
+    };
+  });
+
   auto inspect_file = std::make_shared<std::string>();
   auto* inspect = cmd.add_subcommand("inspect", tr("show a bundle's sender, key fingerprint and counts; changes nothing"));
   inspect->add_option("FILE", *inspect_file, tr("bundle file"))->required()->type_name("FILE");

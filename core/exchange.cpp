@@ -3,6 +3,10 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <filesystem>
+#include <set>
+
 #include "core/i18n.hpp"
 #include "core/util/time.hpp"
 #include "core/util/uuid.hpp"
@@ -185,6 +189,56 @@ MergeReport merge_bundle(Db& db, const std::string& path, bool dry_run, bool app
   log.bind(5, m.changes).bind(6, report.result.applied).bind(7, report.result.conflicts).run();
   touch(db, m.sender);
   tx.commit();
+  return report;
+}
+
+SyncReport sync_folders(Db& db, const std::string& inbox, const std::string& outbox) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  for (const auto& dir : {inbox, outbox})
+    if (!fs::is_directory(dir, ec))
+      throw Error(ErrorKind::not_found, trf("there is no folder {}. Create it, or give the right path.", dir));
+  SyncReport report;
+  std::vector<fs::directory_entry> files;
+  for (const auto& e : fs::directory_iterator(inbox, ec))
+    if (e.is_regular_file() && e.path().extension() == ".zip") files.push_back(e);
+  std::sort(files.begin(), files.end(), [](const auto& a, const auto& b) {
+    return a.last_write_time() != b.last_write_time() ? a.last_write_time() < b.last_write_time() : a.path() < b.path();
+  });
+  std::set<std::string> heard_from;
+  auto done = fs::path(inbox) / "merged";
+  for (const auto& f : files) {
+    try {
+      auto r = merge_bundle(db, f.path().string(), false, false);
+      heard_from.insert(r.sender);
+      report.merged.push_back(r);
+      fs::create_directories(done, ec);
+      auto target = done / f.path().filename();
+      if (fs::exists(target, ec)) target += "." + util::uuid7(util::system_clock_ms()).substr(0, 13);
+      fs::rename(f.path(), target, ec);
+    } catch (const Error& e) {
+      if (report.failed.empty()) report.first_failure = e.kind();
+      report.failed.emplace_back(f.path().string(), e.what());
+    }
+  }
+  auto self = self_node(db);
+  auto stamp = util::iso_utc(util::system_clock_ms());
+  std::string time;
+  for (char c : stamp.substr(0, 19))
+    if (c != '-' && c != ':') time.push_back(c == 'T' ? '-' : c);
+  auto peers = list_peers(db);
+  bool hub_known = std::any_of(peers.begin(), peers.end(), [](const PeerInfo& p) { return p.role == "hub"; });
+  if (self.role == Role::school && !hub_known)  // not enrolled yet: ask to join
+    report.packed.push_back(
+        pack_bundle(db, "hub", (fs::path(outbox) / fmt::format("{}-to-hub-{}.zip", self.id.substr(28), time)).string()));
+  for (const auto& p : peers) {
+    if (p.state != "approved") continue;
+    if (p.unsent == 0 && !heard_from.count(p.id)) continue;  // nothing to send, nothing to acknowledge
+    // The random ends of the ids: their beginnings are the same for nodes made
+    // in the same days (UUIDv7 starts with the time).
+    auto name = fmt::format("{}-to-{}-{}.zip", self.id.substr(28), p.id.substr(28), time);
+    report.packed.push_back(pack_bundle(db, p.id, (fs::path(outbox) / name).string()));
+  }
   return report;
 }
 

@@ -52,6 +52,22 @@ struct MergeReport {
 // merge_changes; not_permitted for untrusted senders.
 MergeReport merge_bundle(Db& db, const std::string& path, bool dry_run, bool approve);
 
+struct SyncReport {
+  std::vector<MergeReport> merged;                          // bundles merged (or already merged)
+  std::vector<std::pair<std::string, std::string>> failed;  // file, message: left in the inbox
+  std::vector<PackResult> packed;                           // bundles written to the outbox
+  ErrorKind first_failure = ErrorKind::internal;            // of failed.front()
+};
+
+// One exchange through two folders (a USB stick, a mail client's folder,
+// a synchronised share): merges every *.zip in `inbox` (oldest first) and
+// moves each merged one into inbox/merged/; a refused one stays where it
+// is and is reported. Then writes one bundle for every approved peer that
+// has something to receive or to be told into `outbox` (a school that knows
+// no hub yet writes its enrolment request). Errors: not_found when a folder
+// is missing.
+SyncReport sync_folders(Db& db, const std::string& inbox, const std::string& outbox);
+
 // Reads and verifies a bundle without touching the database.
 Bundle inspect_bundle(const std::string& path);
 

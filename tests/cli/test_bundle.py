@@ -178,6 +178,36 @@ class Refusals(Network):
         self.assertIn("СОШ № 1", self.ok("member", "list", db=self.hub).out)
 
 
+class Folders(Network):
+    def test_sync_through_inbox_and_outbox(self):
+        for d in ("hub-in", "hub-out", "s1-in", "s1-out"):
+            os.mkdir(self.path(d))
+
+        def carry(src, dst):
+            for f in os.listdir(self.path(src)):
+                if f.endswith(".zip"):
+                    shutil.move(os.path.join(self.path(src), f), os.path.join(self.path(dst), f))
+        self.add_org(self.s1, "МБОУ «СОШ № 1 г. Гудермес»")
+        self.ok("bundle", "sync", "--inbox", self.path("s1-in"), "--outbox", self.path("s1-out"), db=self.s1)
+        self.assertEqual(len(os.listdir(self.path("s1-out"))), 1)  # the enrolment request
+        carry("s1-out", "hub-in")
+        r = self.fails(77, "bundle", "sync", "--inbox", self.path("hub-in"), "--outbox", self.path("hub-out"), db=self.hub)
+        self.assertIn("node approve", r.err)
+        self.assertEqual(len([f for f in os.listdir(self.path("hub-in")) if f.endswith(".zip")]), 1)  # kept for later
+        self.ok("node", "approve", "МБОУ «СОШ № 1 г. Гудермес»", db=self.hub)
+        r = self.ok("--format", "json", "bundle", "sync", "--inbox", self.path("hub-in"), "--outbox", self.path("hub-out"),
+                    db=self.hub).json()
+        self.assertEqual(len(r["merged"]), 1)
+        self.assertEqual(len(r["packed"]), 1)
+        self.assertEqual(os.listdir(self.path("hub-in/merged")), [os.path.basename(r["merged"][0]["file"])])
+        carry("hub-out", "s1-in")
+        self.ok("bundle", "sync", "--inbox", self.path("s1-in"), "--outbox", self.path("s1-out"), db=self.s1)
+        self.assertEqual(self.dump(self.s1), self.dump(self.hub))
+        quiet = self.ok("bundle", "sync", "--inbox", self.path("hub-in"), "--outbox", self.path("hub-out"), db=self.hub)
+        self.assertIn("Nothing", quiet.out)
+        self.fails(66, "bundle", "sync", "--inbox", self.path("none"), "--outbox", self.path("hub-out"), db=self.hub)
+
+
 class Recovery(Network):
     def test_dry_run_records_nothing(self):
         request = self.pack(self.s1, "hub")
