@@ -190,14 +190,14 @@ void setup_bundle(CLI::App& cmd, Context& ctx, std::function<void()>& action) {
                            .set("changes", e.changes)
                            .set("applied", e.applied ? Json(*e.applied) : Json())
                            .set("conflicts", e.conflicts ? Json(*e.conflicts) : Json()));
-      print_list(ctx, rows,
-                 ctx.format() == Format::table
-                     ? std::vector<Column>{{"at", tr("When")},           {"direction", tr("Direction")},
-                                           {"peer_name", tr("Peer")},    {"changes", tr("Changes")},
-                                           {"applied", tr("New")},        {"file", tr("File")}}
-                     : std::vector<Column>{{"direction", ""}, {"at", ""},      {"peer", ""},    {"sha256", ""},
-                                           {"file", ""},      {"changes", ""}, {"applied", ""}, {"conflicts", ""}},
-                 ctx.format());
+      std::vector<Column> columns;
+      if (people)
+        columns = {{"at", tr("When")},      {"direction", tr("Direction")}, {"peer_name", tr("Peer")},
+                   {"changes", tr("Changes")}, {"applied", tr("New")},     {"file", tr("File")}};
+      else
+        for (const char* k : {"direction", "at", "peer", "sha256", "file", "changes", "applied", "conflicts"})
+          columns.push_back({k, ""});
+      print_list(ctx, rows, columns, ctx.format());
     };
   });
 
@@ -217,14 +217,14 @@ void setup_bundle(CLI::App& cmd, Context& ctx, std::function<void()>& action) {
                            .set("loser", c.loser_value)
                            .set("loser_version", c.loser_version)
                            .set("seen_at", people ? local_time(c.seen_at, tz) : c.seen_at));
-      print_list(ctx, rows,
-                 ctx.format() == Format::table
-                     ? std::vector<Column>{{"seen_at", tr("When")}, {"table", tr("Table")}, {"row", tr("Record")},
-                                           {"field", tr("Field")},  {"winner", tr("Kept")},  {"loser", tr("Lost")}}
-                     : std::vector<Column>{{"table", ""},  {"row", ""},           {"field", ""},
-                                           {"winner", ""}, {"winner_version", ""}, {"loser", ""},
-                                           {"loser_version", ""}, {"seen_at", ""}},
-                 ctx.format());
+      std::vector<Column> columns;
+      if (people)
+        columns = {{"seen_at", tr("When")}, {"table", tr("Table")}, {"row", tr("Record")},
+                   {"field", tr("Field")},  {"winner", tr("Kept")},  {"loser", tr("Lost")}};
+      else
+        for (const char* k : {"table", "row", "field", "winner", "winner_version", "loser", "loser_version", "seen_at"})
+          columns.push_back({k, ""});
+      print_list(ctx, rows, columns, ctx.format());
     };
   });
 }

@@ -38,16 +38,16 @@ void setup_node(CLI::App& cmd, Context& ctx, std::function<void()>& action) {
                                                                       : Json(p.last_exchange))
                            .set("acknowledged", p.acknowledged)
                            .set("unsent", p.unsent));
-      print_list(ctx, rows,
-                 ctx.format() == Format::table
-                     ? std::vector<Column>{{"id", tr("ID")},       {"name", tr("Node")},
-                                           {"role", tr("Role")},   {"state", tr("State")},
-                                           {"fingerprint", tr("Key fingerprint")}, {"last_exchange", tr("Last exchange")},
-                                           {"unsent", tr("Unsent")}}
-                     : std::vector<Column>{{"id", ""},          {"name", ""},          {"role", ""},
-                                           {"state", ""},       {"fingerprint", ""},   {"last_exchange", ""},
-                                           {"acknowledged", ""}, {"unsent", ""}},
-                 ctx.format());
+      std::vector<Column> columns;
+      if (people)
+        columns = {{"id", tr("ID")},       {"name", tr("Node")},
+                   {"role", tr("Role")},   {"state", tr("State")},
+                   {"fingerprint", tr("Key fingerprint")}, {"last_exchange", tr("Last exchange")},
+                   {"unsent", tr("Unsent")}};
+      else
+        for (const char* k : {"id", "name", "role", "state", "fingerprint", "last_exchange", "acknowledged", "unsent"})
+          columns.push_back({k, ""});
+      print_list(ctx, rows, columns, ctx.format());
     };
   });
   for (auto [verb, state, help] : {std::tuple{"approve", "approved", N_("hub: approve a school's key (after checking its fingerprint)")},
