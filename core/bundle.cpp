@@ -6,6 +6,7 @@
 #include <sodium.h>
 #include <sqlite3.h>
 #include <sys/stat.h>
+#include <signal.h>
 #include <unistd.h>
 #include <zip.h>
 
@@ -84,10 +85,12 @@ void step_done(sqlite3* db, sqlite3_stmt* s) {
   sqlite3_reset(s);
 }
 
-void write_changes_db(const ChangeSet& set, const std::string& path) {
+// The change set as the bytes of an SQLite database, built in memory: no
+// temporary file is left behind if the process dies.
+std::string changes_db_bytes(const ChangeSet& set) {
   RawDb out;
-  if (sqlite3_open_v2(path.c_str(), &out.db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr) != SQLITE_OK)
-    throw Error(ErrorKind::cannot_create, trf("cannot create {}.", path));
+  if (sqlite3_open_v2(":memory:", &out.db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr) != SQLITE_OK)
+    throw Error(ErrorKind::internal, "cannot open an in-memory database");
   out.exec("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; BEGIN;");
   out.exec(k_changes_schema);
   RawStmt node(out.db, "INSERT INTO node VALUES (?, ?, ?, ?)");
@@ -125,6 +128,25 @@ void write_changes_db(const ChangeSet& set, const std::string& path) {
     }
   }
   out.exec("COMMIT");
+  sqlite3_int64 size = 0;
+  unsigned char* bytes = sqlite3_serialize(out.db, "main", &size, 0);
+  if (!bytes) throw Error(ErrorKind::internal, "cannot serialise the changes database");
+  std::string data(reinterpret_cast<const char*>(bytes), static_cast<std::size_t>(size));
+  sqlite3_free(bytes);
+  return data;
+}
+
+// Removes what a killed writer left in `dir`: temporary files of processes
+// that no longer run.
+void remove_stale_parts(const fs::path& dir) {
+  std::error_code ec;
+  for (const auto& e : fs::directory_iterator(dir, ec)) {
+    auto name = e.path().filename().string();
+    auto at = name.rfind(".setevoe-part-");
+    if (at == std::string::npos) continue;
+    auto pid = std::atol(name.c_str() + at + 14);
+    if (pid > 0 && ::kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH) fs::remove(e.path(), ec);
+  }
 }
 
 std::string file_sha256(const std::string& path, std::uint64_t* size = nullptr) {
@@ -191,14 +213,13 @@ std::string write_bundle(const ChangeSet& set, const NodeInfo& sender, const std
   if (!fs::is_directory(parent, ec))
     throw Error(ErrorKind::cannot_create, trf("cannot write {}: the folder {} does not exist.", path, parent.string()));
   if (fs::exists(path, ec)) throw Error(ErrorKind::cannot_create, trf("{} exists already; choose another name.", path));
-  auto tmp = path + ".part-" + std::to_string(::getpid());
-  auto changes_path = tmp + ".changes";
-  auto cleanup = [&] {
-    fs::remove(tmp, ec);
-    fs::remove(changes_path, ec);
-  };
+  remove_stale_parts(parent);
+  // A hidden name in the same folder, renamed when complete.
+  auto tmp = (parent / ("." + fs::path(path).filename().string() + ".setevoe-part-" + std::to_string(::getpid())))
+                 .string();
+  auto cleanup = [&] { fs::remove(tmp, ec); };
   try {
-    write_changes_db(set, changes_path);
+    auto changes = changes_db_bytes(set);
     BundleManifest m;
     m.format = k_bundle_format;
     m.format_version = k_bundle_format_version;
@@ -210,8 +231,7 @@ std::string write_bundle(const ChangeSet& set, const NodeInfo& sender, const std
     m.created = util::iso_utc(util::system_clock_ms());
     m.changes = static_cast<std::int64_t>(set.changes.size());
     for (const auto& c : set.changes) m.fields += static_cast<std::int64_t>(c.fields.size());
-    BundleEntry e{"changes.sqlite", 0, ""};
-    e.sha256 = file_sha256(changes_path, &e.size);
+    BundleEntry e{"changes.sqlite", changes.size(), util::sha256_hex(changes)};
     m.entries.push_back(e);
     auto manifest = manifest_text(m);
     std::string sk;
@@ -240,7 +260,7 @@ std::string write_bundle(const ChangeSet& set, const NodeInfo& sender, const std
     };
     add("manifest.toml", zip_source_buffer(z, manifest.data(), manifest.size(), 0), false);
     add("manifest.sig", zip_source_buffer(z, signature.data(), signature.size(), 0), true);
-    add("changes.sqlite", zip_source_file(z, changes_path.c_str(), 0, -1), false);
+    add("changes.sqlite", zip_source_buffer(z, changes.data(), changes.size(), 0), false);
     if (zip_close(z) != 0) {
       std::string msg = zip_strerror(z);
       zip_discard(z);
@@ -254,7 +274,6 @@ std::string write_bundle(const ChangeSet& set, const NodeInfo& sender, const std
       }
     }
     fs::rename(tmp, path);
-    fs::remove(changes_path, ec);
     return file_sha256(path);
   } catch (...) {
     cleanup();
@@ -360,10 +379,13 @@ BundleManifest parse_manifest(const std::string& text, const std::string& path) 
   return m;
 }
 
-ChangeSet read_changes_db(const std::string& file, const BundleManifest& m, const std::string& path) {
+// Reads the changes database from its bytes, in memory and read-only.
+ChangeSet read_changes_db(std::string& data, const BundleManifest& m, const std::string& path) {
   RawDb in;
-  auto uri = "file:" + file + "?mode=ro&immutable=1";
-  if (sqlite3_open_v2(uri.c_str(), &in.db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, nullptr) != SQLITE_OK)
+  if (sqlite3_open_v2(":memory:", &in.db, SQLITE_OPEN_READWRITE, nullptr) != SQLITE_OK ||
+      sqlite3_deserialize(in.db, "main", reinterpret_cast<unsigned char*>(data.data()),
+                          static_cast<sqlite3_int64>(data.size()), static_cast<sqlite3_int64>(data.size()),
+                          SQLITE_DESERIALIZE_READONLY) != SQLITE_OK)
     bad(path, tr("changes.sqlite cannot be opened"));
   sqlite3_limit(in.db, SQLITE_LIMIT_LENGTH, k_max_value_length);
   sqlite3_db_config(in.db, SQLITE_DBCONFIG_DEFENSIVE, 1, nullptr);
@@ -500,24 +522,7 @@ Bundle read_bundle(const std::string& path) {
   auto data = read_entry(zh.z, index["changes.sqlite"], entry->size, path, "changes.sqlite");
   if (data.size() != entry->size) bad(path, tr("changes.sqlite is not the size manifest.toml says"));
   if (util::sha256_hex(data) != entry->sha256) bad(path, tr("changes.sqlite does not match its hash in manifest.toml"));
-  auto tmp = (fs::temp_directory_path() / ("setevoe-bundle-" + util::uuid7(util::system_clock_ms()))).string();
-  {
-    int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-    if (fd < 0) throw Error(ErrorKind::io, trf("cannot create a temporary file {}.", tmp));
-    bool ok = ::write(fd, data.data(), data.size()) == static_cast<ssize_t>(data.size());
-    ::close(fd);
-    if (!ok) {
-      fs::remove(tmp, ec);
-      throw Error(ErrorKind::io, trf("cannot write a temporary file {}.", tmp));
-    }
-  }
-  try {
-    b.set = read_changes_db(tmp, b.manifest, path);
-  } catch (...) {
-    fs::remove(tmp, ec);
-    throw;
-  }
-  fs::remove(tmp, ec);
+  b.set = read_changes_db(data, b.manifest, path);
   b.sha256 = file_sha256(path);
   return b;
 }
