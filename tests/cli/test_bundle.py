@@ -8,6 +8,7 @@ import sqlite3
 import subprocess
 import tomllib
 import unittest
+import warnings
 import zipfile
 
 from setevoe_test import SetevoeTest, main
@@ -166,6 +167,53 @@ class Refusals(Network):
         self.fails(66, "bundle", "merge", self.path("missing.zip"), db=self.hub)
         self.fails(73, "bundle", "pack", "--to", "hub", "-o", good, db=self.s1)  # never overwritten
         self.fails(66, "bundle", "pack", "--to", "Нет такого узла", "-o", self.path("x.zip"), db=self.hub)
+
+    def test_hostile_zip_structures(self):
+        """Zip-level attacks, refused before the signature is even looked at."""
+        self.enrol(self.s1, "МБОУ «СОШ № 1 г. Гудермес»")
+        good = self.pack(self.s1, "hub")
+        with zipfile.ZipFile(good) as z:
+            entries = {i.filename: z.read(i.filename) for i in z.infolist()}
+        before = self.dump(self.hub)
+
+        def write(name, items):
+            path = self.path(name)
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")  # duplicate names are the point
+                with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as z:
+                    for info, data in items:
+                        z.writestr(info, data)
+            return path
+
+        def plain(extra):
+            return [(n, d) for n, d in entries.items()] + extra
+        link = zipfile.ZipInfo("objects/" + "c" * 64)
+        link.create_system = 3
+        link.external_attr = (0o120777 << 16)  # a symbolic link
+        folder = zipfile.ZipInfo("objects/")
+        bomb = zipfile.ZipInfo("changes.sqlite")
+        bomb.compress_type = zipfile.ZIP_DEFLATED
+        cases = {
+            "symlink entry": write("link.zip", plain([(link, "/etc/passwd")])),
+            "duplicate entry": write("dup.zip", plain([("manifest.toml", b"format = 'x'\n")])),
+            "folder entry": write("dir.zip", plain([(folder, b"")])),
+            "absolute path": write("abs.zip", plain([("/tmp/evil", b"x")])),
+            "parent path": write("up.zip", plain([("objects/../../evil", b"x")])),
+            "backslash": write("bs.zip", plain([("..\\evil", b"x")])),
+            "control character": write("ctl.zip", plain([("objects/\x01", b"x")])),
+            "zip bomb": write("bomb.zip", [(n, d) for n, d in entries.items() if n != "changes.sqlite"] +
+                              [(bomb, b"\0" * (64 << 20))]),
+            "empty file": write("empty.zip", []),
+        }
+        with open(self.path("zero.zip"), "wb"):
+            pass
+        cases["zero bytes"] = self.path("zero.zip")
+        for what, path in cases.items():
+            with self.subTest(what):
+                r = self.fails(65, "bundle", "merge", path, db=self.hub)
+                self.assertIn("bundle", r.err)
+        self.assertEqual(self.dump(self.hub), before)
+        self.ok("bundle", "merge", good, db=self.hub)  # the genuine one is still fine
 
     def test_many_files_each_on_its_own(self):
         self.enrol(self.s1, "МБОУ «СОШ № 1 г. Гудермес»")

@@ -1,6 +1,9 @@
 // Unit tests of bundle files: a round trip, and refusals of damaged, forged
 // and hostile files.
 #include <catch2/catch.hpp>
+#include <fmt/format.h>
+#include <sodium.h>
+#include <sqlite3.h>
 #include <zip.h>
 
 #include <fstream>
@@ -8,6 +11,7 @@
 
 #include "core/bundle.hpp"
 #include "core/replica.hpp"
+#include "core/util/hash.hpp"
 #include "support.hpp"
 
 using namespace setevoe;
@@ -143,4 +147,172 @@ TEST_CASE("damaged, forged and hostile bundles are refused with the reason") {
     CHECK(kind_of([&] { read_bundle(p.dir.file("cut.zip")); }) == ErrorKind::bad_data);
   }
   SECTION("missing file") { CHECK(kind_of([&] { read_bundle(p.dir.file("none.zip")); }) == ErrorKind::not_found); }
+}
+
+// ---- A catalogue of signed but hostile bundles: the manifest is re-signed
+// with the sender's real key, so every refusal below comes from a check past
+// the signature.
+
+namespace {
+
+std::string sign(const std::string& manifest, const std::string& secret_hex) {
+  std::string sk;
+  util::from_hex(secret_hex, sk);
+  unsigned char sig[crypto_sign_BYTES];
+  crypto_sign_detached(sig, nullptr, reinterpret_cast<const unsigned char*>(manifest.data()), manifest.size(),
+                       reinterpret_cast<const unsigned char*>(sk.data()));
+  return util::to_hex(sig, sizeof sig) + "\n";
+}
+
+// A changes database made by hand with `sql`.
+std::string changes_db(const std::string& sql) {
+  sqlite3* db = nullptr;
+  sqlite3_open(":memory:", &db);
+  char* err = nullptr;
+  sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &err);
+  INFO((err ? err : ""));
+  REQUIRE(err == nullptr);
+  sqlite3_int64 size = 0;
+  unsigned char* bytes = sqlite3_serialize(db, "main", &size, 0);
+  std::string out(reinterpret_cast<char*>(bytes), static_cast<std::size_t>(size));
+  sqlite3_free(bytes);
+  sqlite3_close(db);
+  return out;
+}
+
+const char* k_tables =
+    "CREATE TABLE node (id TEXT PRIMARY KEY, name TEXT NOT NULL, role TEXT NOT NULL, public_key TEXT NOT NULL);"
+    "CREATE TABLE stream (origin TEXT PRIMARY KEY, node TEXT NOT NULL, last_seq INTEGER NOT NULL, private INTEGER NOT NULL);"
+    "CREATE TABLE change (origin TEXT NOT NULL, seq INTEGER NOT NULL, tbl TEXT NOT NULL, row_id TEXT NOT NULL, "
+    "owner TEXT NOT NULL, hlc INTEGER NOT NULL, PRIMARY KEY (origin, seq));"
+    "CREATE TABLE field (origin TEXT NOT NULL, seq INTEGER NOT NULL, name TEXT NOT NULL, value, "
+    "PRIMARY KEY (origin, seq, name));";
+
+struct Crafted {
+  std::string manifest_extra;  // replaces keys: appended lines override nothing in TOML, so the
+                               // manifest is built from parts
+  std::string format = "setevoe-bundle";
+  int format_version = 1, schema_version = 2;
+  std::string changes = changes_db(k_tables);
+  std::int64_t changes_count = 0, fields_count = 0;
+  std::string size_override, hash_override;
+  bool list_changes = true;
+  std::vector<std::pair<std::string, std::string>> extra_entries;
+  bool include_changes = true;
+};
+
+std::string write_crafted(Pair& p, const Crafted& c, const std::string& name) {
+  auto size = c.size_override.empty() ? std::to_string(c.changes.size()) : c.size_override;
+  auto hash = c.hash_override.empty() ? util::sha256_hex(c.changes) : c.hash_override;
+  std::string manifest = fmt::format(
+      "format = \"{}\"\nformat_version = {}\nschema_version = {}\nsender = \"{}\"\nsender_name = \"{}\"\n"
+      "sender_key = \"{}\"\nrecipient = \"{}\"\ncreated = \"2026-11-28T20:00:00Z\"\n{}\n[counts]\nchanges = {}\n"
+      "fields = {}\n",
+      c.format, c.format_version, c.schema_version, p.school_info.id, p.school_info.name, p.school_info.public_key,
+      p.hub_info.id, c.manifest_extra, c.changes_count, c.fields_count);
+  if (c.list_changes) manifest += fmt::format("\n[[entry]]\nname = \"changes.sqlite\"\nsize = {}\nsha256 = \"{}\"\n", size, hash);
+  auto signature = sign(manifest, p.school_secret);
+  auto path = p.dir.file(name);
+  int err = 0;
+  zip_t* z = zip_open(path.c_str(), ZIP_CREATE | ZIP_TRUNCATE, &err);
+  std::vector<std::pair<std::string, std::string>> entries = {{"manifest.toml", manifest}, {"manifest.sig", signature}};
+  if (c.include_changes) entries.emplace_back("changes.sqlite", c.changes);
+  for (const auto& e : c.extra_entries) entries.push_back(e);
+  for (auto& [n, d] : entries) zip_file_add(z, n.c_str(), zip_source_buffer(z, d.data(), d.size(), 0), 0);
+  REQUIRE(zip_close(z) == 0);
+  return path;
+}
+
+}  // namespace
+
+TEST_CASE("signed but hostile bundles are refused and change nothing") {
+  Pair p;
+  auto origin = collect_changes(p.school, p.hub_info.id).streams[0].origin;
+  auto one_change = [&](const std::string& extra_sql) {
+    return changes_db(std::string(k_tables) + fmt::format(
+        "INSERT INTO node VALUES ('{0}', 'СОШ № 1', 'school', '{1}');"
+        "INSERT INTO stream VALUES ('{2}', '{0}', 1, 0);"
+        "INSERT INTO change VALUES ('{2}', 1, 'org', '01900000-0000-7000-8000-0000000000c1', '{0}', 1);"
+        "INSERT INTO field VALUES ('{2}', 1, 'name', 'x');{3}",
+        p.school_info.id, p.school_info.public_key, origin, extra_sql));
+  };
+  struct Case {
+    const char* what;
+    Crafted c;
+    ErrorKind kind;
+    const char* says;
+  };
+  std::vector<Case> cases;
+  auto add = [&](const char* what, auto edit, ErrorKind kind, const char* says) {
+    Crafted c;
+    edit(c);
+    cases.push_back({what, c, kind, says});
+  };
+  add("another format", [](Crafted& c) { c.format = "zip-of-cats"; }, ErrorKind::bad_data, "format");
+  add("a newer format version", [](Crafted& c) { c.format_version = 99; }, ErrorKind::bad_data, "newer setevoe");
+  add("a newer schema", [](Crafted& c) { c.schema_version = 999; }, ErrorKind::bad_data, "newer setevoe");
+  add("a lying size", [](Crafted& c) { c.size_override = "12"; }, ErrorKind::bad_data, "changes.sqlite");
+  add("a huge declared size", [](Crafted& c) { c.size_override = "99999999999999"; }, ErrorKind::bad_data,
+      "larger than");
+  add("a lying hash", [](Crafted& c) { c.hash_override = std::string(64, 'a'); }, ErrorKind::bad_data, "hash");
+  add("a malformed hash", [](Crafted& c) { c.hash_override = "abc"; }, ErrorKind::bad_data, "malformed");
+  add("changes not listed", [](Crafted& c) { c.list_changes = false; }, ErrorKind::bad_data, "lists no entries");
+  add("listed but missing", [](Crafted& c) { c.include_changes = false; }, ErrorKind::bad_data, "missing");
+  add("an unlisted extra entry",
+      [](Crafted& c) { c.extra_entries.emplace_back("objects/" + std::string(64, 'b'), "data"); },
+      ErrorKind::bad_data, "does not list");
+  add("changes that are not SQLite", [](Crafted& c) { c.changes = std::string(4096, 'x'); }, ErrorKind::bad_data,
+      "changes.sqlite");
+  add("empty changes", [](Crafted& c) { c.changes = ""; }, ErrorKind::bad_data, "changes.sqlite");
+  add("an extra table", [](Crafted& c) { c.changes = changes_db(std::string(k_tables) + "CREATE TABLE evil(x);"); },
+      ErrorKind::bad_data, "tables of a bundle");
+  add("a trigger", [](Crafted& c) {
+        c.changes = changes_db(std::string(k_tables) +
+                               "CREATE TRIGGER t AFTER INSERT ON node BEGIN DELETE FROM change; END;");
+      }, ErrorKind::bad_data, "tables of a bundle");
+  add("a view", [](Crafted& c) { c.changes = changes_db(std::string(k_tables) + "CREATE VIEW v AS SELECT 1;"); },
+      ErrorKind::bad_data, "tables of a bundle");
+  add("missing tables", [](Crafted& c) { c.changes = changes_db("CREATE TABLE node (id TEXT PRIMARY KEY);"); },
+      ErrorKind::bad_data, "tables of a bundle");
+  add("wrong counts", [&](Crafted& c) { c.changes = one_change(""); c.changes_count = 5; c.fields_count = 1; },
+      ErrorKind::bad_data, "counts");
+  add("a blob value", [&](Crafted& c) {
+        c.changes = one_change("UPDATE field SET value = x'00ff';");
+        c.changes_count = 1;
+        c.fields_count = 1;
+      }, ErrorKind::bad_data, "type");
+  add("a huge value", [&](Crafted& c) {
+        c.changes = one_change("UPDATE field SET value = printf('%.*c', 20000000, 'x');");
+        c.changes_count = 1;
+        c.fields_count = 1;
+      }, ErrorKind::bad_data, "changes.sqlite");
+  add("a manifest that is not TOML", [](Crafted& c) { c.manifest_extra = "= broken"; }, ErrorKind::bad_data,
+      "manifest.toml, line");
+  auto before = canonical_dump(p.hub);
+  for (const auto& c : cases) {
+    SECTION(c.what) {
+      auto path = write_crafted(p, c.c, "crafted.zip");
+      std::string msg;
+      ErrorKind kind = ErrorKind::internal;
+      try {
+        auto b = read_bundle(path);
+        merge_changes(p.hub, b.set);
+      } catch (const Error& e) {
+        msg = e.what();
+        kind = e.kind();
+      }
+      INFO(msg);
+      CHECK(kind == c.kind);
+      CHECK(msg.find(c.says) != std::string::npos);
+      CHECK(canonical_dump(p.hub) == before);
+    }
+  }
+  SECTION("a well-formed crafted bundle is accepted: the catalogue's refusals are real") {
+    Crafted c;
+    c.changes = one_change("");
+    c.changes_count = 1;
+    c.fields_count = 1;
+    auto b = read_bundle(write_crafted(p, c, "fine.zip"));
+    CHECK(b.set.changes.size() == 1);
+  }
 }
