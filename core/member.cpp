@@ -445,7 +445,9 @@ std::string add_org(Writer& w, const OrgInput& in) {
   auto name = checked_name(in.name, tr("name"));
   std::optional<std::string> short_name;
   if (in.short_name && !util::trim(*in.short_name).empty()) short_name = checked_name(*in.short_name, tr("short name"));
-  if (auto existing = same_name(w.db(), "SELECT id, name FROM org WHERE kind = ? AND deleted = 0", kind, name))
+  if (auto existing = in.check_duplicate
+                          ? same_name(w.db(), "SELECT id, name FROM org WHERE kind = ? AND deleted = 0", kind, name)
+                          : std::nullopt)
     throw Error(ErrorKind::bad_data, trf("«{}» is in the registry already (id {}). Change that record with "
                                          "'setevoe member edit' instead.",
                                          name, *existing));
@@ -486,7 +488,9 @@ std::string add_person(Writer& w, const PersonInput& in) {
   auto phone = checked_phone(in.phone);
   std::optional<std::string> position;
   if (in.position && !util::trim(*in.position).empty()) position = checked_name(*in.position, tr("position"));
-  if (auto existing = same_name(w.db(), "SELECT id, name FROM person WHERE org = ? AND deleted = 0", org, name))
+  if (auto existing = in.check_duplicate
+                          ? same_name(w.db(), "SELECT id, name FROM person WHERE org = ? AND deleted = 0", org, name)
+                          : std::nullopt)
     throw Error(ErrorKind::bad_data, trf("«{}» is in the registry already with this organisation (id {}). Change "
                                          "that record with 'setevoe member edit' instead.",
                                          name, *existing));

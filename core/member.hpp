@@ -73,6 +73,7 @@ struct OrgInput {
   std::string kind, name;
   std::optional<std::string> short_name;
   std::string status = "active";
+  bool check_duplicate = true;  // the importer matches names itself, in memory
 };
 
 struct PersonInput {
@@ -80,6 +81,7 @@ struct PersonInput {
   std::string org;  // a reference to the org: id prefix or exact name
   std::optional<std::string> position, email, phone;
   std::string status = "active";
+  bool check_duplicate = true;  // the importer matches names itself, in memory
 };
 
 // Fields to change; only those set are written. Errors name fields that do

@@ -212,6 +212,7 @@ class Importer {
       if (edit_member(m_w, *existing->second.begin(), patch)) ++m_result.orgs;
       return;
     }
+    in.check_duplicate = false;  // matched by name above
     auto id = add_org(m_w, in);
     remember_org(id, in.name, in.short_name);
     ++m_result.orgs;
@@ -245,6 +246,7 @@ class Importer {
       in.email = get_opt(r, Column::email);
       in.phone = get_opt(r, Column::phone);
       if (auto s = get(r, Column::status); !s.empty()) in.status = s;
+      in.check_duplicate = false;  // matched by name and org above
       id = add_person(m_w, in);
       m_people[key] = id;
       ++m_result.people;
