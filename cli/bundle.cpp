@@ -35,9 +35,9 @@ Json manifest_json(const core::Bundle& b) {
 }
 
 std::vector<Column> manifest_columns() {
-  return {{"sender_name", tr("Sender")},     {"sender", tr("Sender id")},   {"fingerprint", tr("Key fingerprint")},
-          {"recipient", tr("Recipient")},    {"created", tr("Created")},    {"changes", tr("Changes")},
-          {"fields", tr("Field values")},    {"file_sha256", tr("SHA-256")}, {"signature", tr("Signature")}};
+  return {{"sender_name", tr("Sender")},  {"sender", tr("Sender id")},    {"fingerprint", tr("Key fingerprint")},
+          {"recipient", tr("Recipient")}, {"created", tr("Created")},     {"changes", tr("Changes")},
+          {"fields", tr("Field values")}, {"file_sha256", tr("SHA-256")}, {"signature", tr("Signature")}};
 }
 
 }  // namespace
@@ -49,7 +49,9 @@ void setup_bundle(CLI::App& cmd, Context& ctx, std::function<void()>& action) {
   auto out = std::make_shared<std::string>();
   auto* pack = cmd.add_subcommand("pack", tr("write a bundle of everything a peer lacks"));
   pack->add_option("--to", *to, tr("the peer: node id prefix, name, or hub"))->required()->type_name("NODE");
-  pack->add_option("-o,--output", *out, tr("the bundle file to write (never overwritten)"))->required()->type_name("FILE");
+  pack->add_option("-o,--output", *out, tr("the bundle file to write (never overwritten)"))
+      ->required()
+      ->type_name("FILE");
   pack->callback([&ctx, &action, to, out] {
     action = [&ctx, to, out] {
       auto r = core::pack_bundle(ctx.db(), *to, *out);
@@ -65,9 +67,10 @@ void setup_bundle(CLI::App& cmd, Context& ctx, std::function<void()>& action) {
         return;
       }
       if (r.recipient.empty())
-        ctx.say(trf("Wrote the enrolment request {} ({} changes). Send it to the district hub and tell them the key "
-                    "fingerprint: {}.",
-                    r.path, r.changes, core::key_fingerprint(ctx.self().public_key)));
+        ctx.say(
+            trf("Wrote the enrolment request {} ({} changes). Send it to the district hub and tell them the key "
+                "fingerprint: {}.",
+                r.path, r.changes, core::key_fingerprint(ctx.self().public_key)));
       else
         ctx.say(trf("Wrote {}: {} changes, {} field values. SHA-256 {}.", r.path, r.changes, r.fields, r.sha256));
     };
@@ -99,7 +102,8 @@ void setup_bundle(CLI::App& cmd, Context& ctx, std::function<void()>& action) {
                            .set("already_merged", r.result.already_merged())
                            .set("dry_run", r.dry_run));
           if (ctx.format() == Format::json) continue;
-          if (r.new_node) ctx.say(trf("{}: «{}» is now known here (key fingerprint {}).", f, r.sender_name, r.fingerprint));
+          if (r.new_node)
+            ctx.say(trf("{}: «{}» is now known here (key fingerprint {}).", f, r.sender_name, r.fingerprint));
           if (r.result.already_merged())
             ctx.say(trf("{}: already merged, nothing new from «{}».", f, r.sender_name));
           else
@@ -120,9 +124,11 @@ void setup_bundle(CLI::App& cmd, Context& ctx, std::function<void()>& action) {
   });
 
   auto inbox = std::make_shared<std::string>(), outbox = std::make_shared<std::string>();
-  auto* sync = cmd.add_subcommand("sync", tr("merge every bundle in an inbox folder, then write one for each peer into an outbox"));
+  auto* sync = cmd.add_subcommand(
+      "sync", tr("merge every bundle in an inbox folder, then write one for each peer into an outbox"));
   sync->add_option("--inbox", *inbox, tr("folder of received bundles; merged ones move to its merged/ folder"))
-      ->required()->type_name("DIR");
+      ->required()
+      ->type_name("DIR");
   sync->add_option("--outbox", *outbox, tr("folder to write the new bundles into"))->required()->type_name("DIR");
   sync->callback([&ctx, &action, inbox, outbox] {
     action = [&ctx, inbox, outbox] {
@@ -130,7 +136,10 @@ void setup_bundle(CLI::App& cmd, Context& ctx, std::function<void()>& action) {
       if (ctx.format() == Format::json) {
         auto merged = Json::array(), failed = Json::array(), packed = Json::array();
         for (const auto& m : r.merged)
-          merged.push(Json::object().set("file", m.file).set("sender", m.sender).set("applied", m.result.applied)
+          merged.push(Json::object()
+                          .set("file", m.file)
+                          .set("sender", m.sender)
+                          .set("applied", m.result.applied)
                           .set("conflicts", m.result.conflicts));
         for (const auto& [file, why] : r.failed) failed.push(Json::object().set("file", file).set("error", why));
         for (const auto& p : r.packed)
@@ -141,7 +150,8 @@ void setup_bundle(CLI::App& cmd, Context& ctx, std::function<void()>& action) {
           ctx.say(trf("merged {}: from «{}», {} new changes, {} conflicts.", m.file, m.sender_name, m.result.applied,
                       m.result.conflicts));
         for (const auto& p : r.packed) ctx.say(trf("wrote {}: {} changes.", p.path, p.changes));
-        if (r.merged.empty() && r.packed.empty() && r.failed.empty()) ctx.say(tr("Nothing to merge and nothing to send."));
+        if (r.merged.empty() && r.packed.empty() && r.failed.empty())
+          ctx.say(tr("Nothing to merge and nothing to send."));
       }
       for (const auto& [file, why] : r.failed) ctx.err() << "setevoe: " << why << '\n';
       if (!r.failed.empty())
@@ -150,7 +160,8 @@ void setup_bundle(CLI::App& cmd, Context& ctx, std::function<void()>& action) {
   });
 
   auto inspect_file = std::make_shared<std::string>();
-  auto* inspect = cmd.add_subcommand("inspect", tr("show a bundle's sender, key fingerprint and counts; changes nothing"));
+  auto* inspect =
+      cmd.add_subcommand("inspect", tr("show a bundle's sender, key fingerprint and counts; changes nothing"));
   inspect->add_option("FILE", *inspect_file, tr("bundle file"))->required()->type_name("FILE");
   inspect->callback([&ctx, &action, inspect_file] {
     action = [&ctx, inspect_file] {
@@ -180,23 +191,23 @@ void setup_bundle(CLI::App& cmd, Context& ctx, std::function<void()>& action) {
       bool people = ctx.format() == Format::table;
       auto tz = ctx.self().time_zone;
       for (const auto& e : core::bundle_log(ctx.db()))
-        rows.push_back(Json::object()
-                           .set("direction", people ? (e.direction == "sent" ? tr("sent") : tr("received")) : e.direction)
-                           .set("at", people ? local_time(e.at, tz) : e.at)
-                           .set("peer", e.peer)
-                           .set("peer_name", e.peer_name)
-                           .set("sha256", e.sha256)
-                           .set("file", e.file)
-                           .set("changes", e.changes)
-                           .set("applied", e.applied ? Json(*e.applied) : Json())
-                           .set("conflicts", e.conflicts ? Json(*e.conflicts) : Json()));
+        rows.push_back(
+            Json::object()
+                .set("direction", people ? (e.direction == "sent" ? tr("sent") : tr("received")) : e.direction)
+                .set("at", people ? local_time(e.at, tz) : e.at)
+                .set("peer", e.peer)
+                .set("peer_name", e.peer_name)
+                .set("sha256", e.sha256)
+                .set("file", e.file)
+                .set("changes", e.changes)
+                .set("applied", e.applied ? Json(*e.applied) : Json())
+                .set("conflicts", e.conflicts ? Json(*e.conflicts) : Json()));
       std::vector<Column> columns;
       if (people)
-        columns = {{"at", tr("When")},      {"direction", tr("Direction")}, {"peer_name", tr("Peer")},
-                   {"changes", tr("Changes")}, {"applied", tr("New")},     {"file", tr("File")}};
+        columns = {{"at", tr("When")},         {"direction", tr("Direction")}, {"peer_name", tr("Peer")},
+                   {"changes", tr("Changes")}, {"applied", tr("New")},         {"file", tr("File")}};
       else
-        for (const char* k : {"direction", "at", "peer", "sha256", "file", "changes", "applied", "conflicts"})
-          columns.push_back({k, ""});
+        columns = key_columns({"direction", "at", "peer", "sha256", "file", "changes", "applied", "conflicts"});
       print_list(ctx, rows, columns, ctx.format());
     };
   });
@@ -220,10 +231,10 @@ void setup_bundle(CLI::App& cmd, Context& ctx, std::function<void()>& action) {
       std::vector<Column> columns;
       if (people)
         columns = {{"seen_at", tr("When")}, {"table", tr("Table")}, {"row", tr("Record")},
-                   {"field", tr("Field")},  {"winner", tr("Kept")},  {"loser", tr("Lost")}};
+                   {"field", tr("Field")},  {"winner", tr("Kept")}, {"loser", tr("Lost")}};
       else
-        for (const char* k : {"table", "row", "field", "winner", "winner_version", "loser", "loser_version", "seen_at"})
-          columns.push_back({k, ""});
+        columns =
+            key_columns({"table", "row", "field", "winner", "winner_version", "loser", "loser_version", "seen_at"});
       print_list(ctx, rows, columns, ctx.format());
     };
   });

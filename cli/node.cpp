@@ -34,24 +34,28 @@ void setup_node(CLI::App& cmd, Context& ctx, std::function<void()>& action) {
                            .set("state", people ? tr(state_label(p.state)) : p.state)
                            .set("fingerprint", core::key_fingerprint(p.public_key))
                            .set("last_exchange", p.last_exchange.empty() ? Json()
-                                                 : people             ? Json(local_time(p.last_exchange, tz))
-                                                                      : Json(p.last_exchange))
+                                                 : people                ? Json(local_time(p.last_exchange, tz))
+                                                                         : Json(p.last_exchange))
                            .set("acknowledged", p.acknowledged)
                            .set("unsent", p.unsent));
       std::vector<Column> columns;
       if (people)
-        columns = {{"id", tr("ID")},       {"name", tr("Node")},
-                   {"role", tr("Role")},   {"state", tr("State")},
-                   {"fingerprint", tr("Key fingerprint")}, {"last_exchange", tr("Last exchange")},
+        columns = {{"id", tr("ID")},
+                   {"name", tr("Node")},
+                   {"role", tr("Role")},
+                   {"state", tr("State")},
+                   {"fingerprint", tr("Key fingerprint")},
+                   {"last_exchange", tr("Last exchange")},
                    {"unsent", tr("Unsent")}};
       else
-        for (const char* k : {"id", "name", "role", "state", "fingerprint", "last_exchange", "acknowledged", "unsent"})
-          columns.push_back({k, ""});
+        columns =
+            key_columns({"id", "name", "role", "state", "fingerprint", "last_exchange", "acknowledged", "unsent"});
       print_list(ctx, rows, columns, ctx.format());
     };
   });
-  for (auto [verb, state, help] : {std::tuple{"approve", "approved", N_("hub: approve a school's key (after checking its fingerprint)")},
-                                   std::tuple{"revoke", "revoked", N_("hub: revoke a node; its bundles are refused")}}) {
+  for (auto [verb, state, help] :
+       {std::tuple{"approve", "approved", N_("hub: approve a school's key (after checking its fingerprint)")},
+        std::tuple{"revoke", "revoked", N_("hub: revoke a node; its bundles are refused")}}) {
     auto ref = std::make_shared<std::string>();
     auto* sub = cmd.add_subcommand(verb, tr(help));
     sub->add_option("NODE", *ref, tr("node id prefix or name"))->required()->type_name("NODE");

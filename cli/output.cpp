@@ -44,6 +44,12 @@ void print_csv(Context& ctx, const std::vector<util::Json>& records, const std::
 }
 }  // namespace
 
+std::vector<Column> key_columns(std::initializer_list<const char*> keys) {
+  std::vector<Column> out;
+  for (const char* k : keys) out.push_back({k, ""});
+  return out;
+}
+
 void print_list(Context& ctx, const std::vector<util::Json>& records, const std::vector<Column>& columns,
                 Format format) {
   if (format == Format::json) {

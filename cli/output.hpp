@@ -3,6 +3,7 @@
 // pick what tables and CSV show.
 #pragma once
 
+#include <initializer_list>
 #include <string>
 #include <vector>
 
@@ -15,6 +16,9 @@ struct Column {
   std::string key;     // the record's key; also the CSV header
   std::string header;  // the table's header (translated)
 };
+
+// Columns for scripts (CSV): the keys themselves, no headers for people.
+std::vector<Column> key_columns(std::initializer_list<const char*> keys);
 
 // A list: a table fitted to the terminal's width, a JSON array of the whole
 // records, or CSV with the columns' keys as header.

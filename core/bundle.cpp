@@ -3,19 +3,19 @@
 
 #include <fcntl.h>
 #include <fmt/format.h>
+#include <signal.h>
 #include <sodium.h>
 #include <sqlite3.h>
 #include <sys/stat.h>
-#include <signal.h>
 #include <unistd.h>
 #include <zip.h>
 
+#include <toml++/toml.h>
 #include <filesystem>
 #include <fstream>
 #include <memory>
 #include <set>
 #include <sstream>
-#include <toml++/toml.h>
 
 #include "core/i18n.hpp"
 #include "core/schema.hpp"
@@ -31,9 +31,9 @@ namespace {
 // Limits enforced while reading: a bundle over them is refused before it can
 // fill the disk or the memory.
 constexpr std::uint64_t k_max_entries = 100000;
-constexpr std::uint64_t k_max_manifest = 1 << 20;            // 1 MiB
-constexpr std::uint64_t k_max_changes_db = 4ull << 30;       // 4 GiB
-constexpr int k_max_value_length = 16 << 20;                 // one field value: 16 MiB
+constexpr std::uint64_t k_max_manifest = 1 << 20;       // 1 MiB
+constexpr std::uint64_t k_max_changes_db = 4ull << 30;  // 4 GiB
+constexpr int k_max_value_length = 16 << 20;            // one field value: 16 MiB
 
 const char* k_changes_schema =
     "CREATE TABLE node (id TEXT PRIMARY KEY, name TEXT NOT NULL, role TEXT NOT NULL, public_key TEXT NOT NULL);"
@@ -75,13 +75,17 @@ struct RawStmt {
 };
 
 void bind_value(sqlite3_stmt* s, int i, const Value& v) {
-  if (auto n = std::get_if<std::int64_t>(&v)) sqlite3_bind_int64(s, i, *n);
-  else if (auto t = std::get_if<std::string>(&v)) sqlite3_bind_text64(s, i, t->data(), t->size(), SQLITE_TRANSIENT, SQLITE_UTF8);
-  else sqlite3_bind_null(s, i);
+  if (auto n = std::get_if<std::int64_t>(&v))
+    sqlite3_bind_int64(s, i, *n);
+  else if (auto t = std::get_if<std::string>(&v))
+    sqlite3_bind_text64(s, i, t->data(), t->size(), SQLITE_TRANSIENT, SQLITE_UTF8);
+  else
+    sqlite3_bind_null(s, i);
 }
 
 void step_done(sqlite3* db, sqlite3_stmt* s) {
-  if (sqlite3_step(s) != SQLITE_DONE) throw Error(ErrorKind::io, fmt::format("changes database: {}", sqlite3_errmsg(db)));
+  if (sqlite3_step(s) != SQLITE_DONE)
+    throw Error(ErrorKind::io, fmt::format("changes database: {}", sqlite3_errmsg(db)));
   sqlite3_reset(s);
 }
 
@@ -199,7 +203,8 @@ std::string load_secret_key(const std::string& db_path) {
   std::string header, hex;
   in >> header >> hex;
   std::string bytes;
-  if (header != "setevoe-ed25519-secret-key-1" || !util::from_hex(hex, bytes) || bytes.size() != crypto_sign_SECRETKEYBYTES)
+  if (header != "setevoe-ed25519-secret-key-1" || !util::from_hex(hex, bytes) ||
+      bytes.size() != crypto_sign_SECRETKEYBYTES)
     throw Error(ErrorKind::corrupt, trf("the key file {} is damaged.", path));
   return hex;
 }
@@ -215,8 +220,8 @@ std::string write_bundle(const ChangeSet& set, const NodeInfo& sender, const std
   if (fs::exists(path, ec)) throw Error(ErrorKind::cannot_create, trf("{} exists already; choose another name.", path));
   remove_stale_parts(parent);
   // A hidden name in the same folder, renamed when complete.
-  auto tmp = (parent / ("." + fs::path(path).filename().string() + ".setevoe-part-" + std::to_string(::getpid())))
-                 .string();
+  auto tmp =
+      (parent / ("." + fs::path(path).filename().string() + ".setevoe-part-" + std::to_string(::getpid()))).string();
   auto cleanup = [&] { fs::remove(tmp, ec); };
   try {
     auto changes = changes_db_bytes(set);
@@ -294,7 +299,8 @@ struct ZipHandle {
 
 // Reads a whole entry, refusing more than `limit` bytes whatever the
 // directory declares.
-std::string read_entry(zip_t* z, zip_uint64_t index, std::uint64_t limit, const std::string& path, const std::string& name) {
+std::string read_entry(zip_t* z, zip_uint64_t index, std::uint64_t limit, const std::string& path,
+                       const std::string& name) {
   zip_file_t* f = zip_fopen_index(z, index, 0);
   if (!f) bad(path, trf("the entry {} cannot be read ({})", name, zip_strerror(z)));
   std::string out;
@@ -392,9 +398,14 @@ ChangeSet read_changes_db(std::string& data, const BundleManifest& m, const std:
   sqlite3_db_config(in.db, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, nullptr);
   // Exactly the expected objects: no triggers, views or other tables.
   {
-    std::set<std::string> expected = {"table node", "table stream", "table change", "table field",
-                                      "index sqlite_autoindex_node_1", "index sqlite_autoindex_stream_1",
-                                      "index sqlite_autoindex_change_1", "index sqlite_autoindex_field_1"};
+    std::set<std::string> expected = {"table node",
+                                      "table stream",
+                                      "table change",
+                                      "table field",
+                                      "index sqlite_autoindex_node_1",
+                                      "index sqlite_autoindex_stream_1",
+                                      "index sqlite_autoindex_change_1",
+                                      "index sqlite_autoindex_field_1"};
     sqlite3_stmt* s = nullptr;
     if (sqlite3_prepare_v2(in.db, "SELECT type, name FROM sqlite_schema", -1, &s, nullptr) != SQLITE_OK)
       bad(path, tr("changes.sqlite is not an SQLite database"));
@@ -435,10 +446,16 @@ ChangeSet read_changes_db(std::string& data, const BundleManifest& m, const std:
       while ((rc = sqlite3_step(fields.s)) == SQLITE_ROW) {
         Value v;
         switch (sqlite3_column_type(fields.s, 1)) {
-          case SQLITE_NULL: break;
-          case SQLITE_INTEGER: v = static_cast<std::int64_t>(sqlite3_column_int64(fields.s, 1)); break;
-          case SQLITE_TEXT: v = fields.text(1); break;
-          default: bad(path, trf("a value of field {} has a type bundles do not use", fields.text(0)));
+          case SQLITE_NULL:
+            break;
+          case SQLITE_INTEGER:
+            v = static_cast<std::int64_t>(sqlite3_column_int64(fields.s, 1));
+            break;
+          case SQLITE_TEXT:
+            v = fields.text(1);
+            break;
+          default:
+            bad(path, trf("a value of field {} has a type bundles do not use", fields.text(0)));
         }
         c.fields.push_back({fields.text(0), std::move(v)});
         ++field_count;

@@ -15,11 +15,13 @@ namespace setevoe::core {
 namespace {
 
 std::optional<PeerInfo> find_node(Db& db, const std::string& id) {
-  Stmt s(db, "SELECT id, name, role, public_key, state, coalesce(last_exchange, '') FROM node WHERE id = ? AND is_self = 0");
+  Stmt s(
+      db,
+      "SELECT id, name, role, public_key, state, coalesce(last_exchange, '') FROM node WHERE id = ? AND is_self = 0");
   s.bind(1, id);
   if (!s.step()) return std::nullopt;
-  return PeerInfo{s.column_text(0), s.column_text(1), s.column_text(2), s.column_text(3), s.column_text(4),
-                  s.column_text(5)};
+  return PeerInfo{s.column_text(0), s.column_text(1), s.column_text(2),
+                  s.column_text(3), s.column_text(4), s.column_text(5)};
 }
 
 std::string text_of(const Value& v) {
@@ -64,7 +66,8 @@ std::string resolve_peer(Db& db, const std::string& ref) {
   }
   if (found.size() == 1) return found[0].id;
   if (found.empty())
-    throw Error(ErrorKind::not_found, trf("no node «{}» is known here. 'setevoe node list' shows the known nodes.", ref));
+    throw Error(ErrorKind::not_found,
+                trf("no node «{}» is known here. 'setevoe node list' shows the known nodes.", ref));
   std::string list;
   for (const auto& p : found) list += fmt::format("\n  {}  {}", p.id, p.name);
   throw Error(ErrorKind::usage, trf("«{}» matches several nodes; give more of the id:{}", ref, list));
@@ -106,13 +109,20 @@ PackResult pack_bundle(Db& db, const std::string& peer_ref, const std::string& o
   r.sha256 = write_bundle(set, self, secret, out);
   Transaction tx(db, Transaction::Kind::write);
   Stmt log(db, "INSERT INTO bundle_log (direction, at, peer, sha256, file, changes) VALUES ('sent', ?, ?, ?, ?, ?)");
-  log.bind(1, util::iso_utc(util::system_clock_ms())).bind(2, peer).bind(3, r.sha256).bind(4, out).bind(5, r.changes).run();
+  log.bind(1, util::iso_utc(util::system_clock_ms()))
+      .bind(2, peer)
+      .bind(3, r.sha256)
+      .bind(4, out)
+      .bind(5, r.changes)
+      .run();
   if (!peer.empty()) touch(db, peer);
   tx.commit();
   return r;
 }
 
-Bundle inspect_bundle(const std::string& path) { return read_bundle(path); }
+Bundle inspect_bundle(const std::string& path) {
+  return read_bundle(path);
+}
 
 MergeReport merge_bundle(Db& db, const std::string& path, bool dry_run, bool approve) {
   auto bundle = read_bundle(path);
@@ -142,7 +152,8 @@ MergeReport merge_bundle(Db& db, const std::string& path, bool dry_run, bool app
                   trf("{}: the bundle is signed with a key that is not the key of «{}» known here. Nothing was merged.",
                       path, known->name));
     if (known->state == "revoked")
-      throw Error(ErrorKind::not_permitted, trf("{}: the node «{}» is revoked. Nothing was merged.", path, known->name));
+      throw Error(ErrorKind::not_permitted,
+                  trf("{}: the node «{}» is revoked. Nothing was merged.", path, known->name));
     if (known->state == "pending" && !approve)
       throw Error(ErrorKind::not_permitted,
                   trf("{}: «{}» asks to join the network and is not approved yet. Check the key fingerprint {} with "
@@ -229,8 +240,8 @@ SyncReport sync_folders(Db& db, const std::string& inbox, const std::string& out
   auto peers = list_peers(db);
   bool hub_known = std::any_of(peers.begin(), peers.end(), [](const PeerInfo& p) { return p.role == "hub"; });
   if (self.role == Role::school && !hub_known)  // not enrolled yet: ask to join
-    report.packed.push_back(
-        pack_bundle(db, "hub", (fs::path(outbox) / fmt::format("{}-to-hub-{}.zip", self.id.substr(28), time)).string()));
+    report.packed.push_back(pack_bundle(
+        db, "hub", (fs::path(outbox) / fmt::format("{}-to-hub-{}.zip", self.id.substr(28), time)).string()));
   for (const auto& p : peers) {
     if (p.state != "approved") continue;
     if (p.unsent == 0 && !heard_from.count(p.id)) continue;  // nothing to send, nothing to acknowledge
@@ -249,7 +260,7 @@ std::vector<LogEntry> bundle_log(Db& db) {
          "FROM bundle_log l LEFT JOIN node n ON n.id = l.peer ORDER BY l.id");
   while (s.step()) {
     LogEntry e{s.column_text(0), s.column_text(1), s.column_text(2), s.column_text(3), s.column_text(4),
-               s.column_text(5), s.column_int(6), std::nullopt, std::nullopt};
+               s.column_text(5), s.column_int(6),  std::nullopt,     std::nullopt};
     if (!s.column_is_null(7)) e.applied = s.column_int(7);
     if (!s.column_is_null(8)) e.conflicts = s.column_int(8);
     out.push_back(std::move(e));

@@ -15,9 +15,9 @@ namespace setevoe::core {
 
 struct PeerInfo {
   std::string id, name, role, public_key, state;  // state: pending | approved | revoked
-  std::string last_exchange;                     // ISO 8601 UTC, or empty
-  std::int64_t acknowledged = 0;                 // changes of ours it has acknowledged
-  std::int64_t unsent = 0;                       // changes it has not acknowledged
+  std::string last_exchange;                      // ISO 8601 UTC, or empty
+  std::int64_t acknowledged = 0;                  // changes of ours it has acknowledged
+  std::int64_t unsent = 0;                        // changes it has not acknowledged
 };
 
 // The other nodes this one knows.

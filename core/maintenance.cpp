@@ -69,8 +69,8 @@ std::vector<std::string> check_database(Db& db) {
         t->name));
     if (orphans)
       problems.push_back(trf("change log entries that name rows missing from table {}: {}", t->name, orphans));
-    auto bad = db.query_int(fmt::format(
-        "SELECT count(*) FROM {} WHERE NOT json_valid(_v) OR json_type(_v) <> 'object'", t->name));
+    auto bad = db.query_int(
+        fmt::format("SELECT count(*) FROM {} WHERE NOT json_valid(_v) OR json_type(_v) <> 'object'", t->name));
     if (bad) problems.push_back(trf("rows of table {} without valid field versions: {}", t->name, bad));
   }
   return problems;

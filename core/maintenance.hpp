@@ -17,9 +17,9 @@ struct NodeStatus {
   bool key_present = false;  // the secret key file is there, readable by its owner only
   int schema_version = 0;
   std::int64_t orgs = 0, groups = 0, people = 0, experts = 0, directions = 0;
-  std::int64_t changes = 0;   // entries in the change log
-  std::int64_t unsent = 0;    // changes not yet acknowledged by every peer
-  std::int64_t peers = 0;     // nodes this one exchanges bundles with
+  std::int64_t changes = 0;      // entries in the change log
+  std::int64_t unsent = 0;       // changes not yet acknowledged by every peer
+  std::int64_t peers = 0;        // nodes this one exchanges bundles with
   std::int64_t own_changes = 0;  // changes made on this node (all its streams)
 };
 

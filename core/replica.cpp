@@ -111,8 +111,9 @@ std::string Writer::stamp() {
 Writer::Stream& Writer::stream_for(const TableSpec& table) {
   if (!table.personal) return m_public;
   if (m_private.num == 0) {
-    Stmt s(m_db,
-           "SELECT o.num, o.last_seq FROM origin o JOIN setting st ON st.key = 'self_private_origin' AND st.value = o.id");
+    Stmt s(
+        m_db,
+        "SELECT o.num, o.last_seq FROM origin o JOIN setting st ON st.key = 'self_private_origin' AND st.value = o.id");
     if (s.step()) {
       m_private.num = s.column_int(0);
       m_private.seq = s.column_int(1);

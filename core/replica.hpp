@@ -109,7 +109,6 @@ class Writer {
   Stmt m_log;  // the change log insert, prepared once per writer
   // Inserts prepared by this writer, by SQL text (bulk imports reuse them).
   std::vector<std::pair<std::string, std::unique_ptr<Stmt>>> m_inserts;
-
 };
 
 // Version of `field` in a row's _v JSON: the field's own entry, else "*".

@@ -44,7 +44,11 @@ void remember_node(Db& db, const NodeRecord& node) {
   Stmt s(db,
          "INSERT INTO node (id, name, role, public_key, created_at) VALUES (?, ?, ?, ?, ?) "
          "ON CONFLICT (id) DO UPDATE SET name = excluded.name, public_key = excluded.public_key");
-  s.bind(1, node.id).bind(2, node.name).bind(3, node.role).bind(4, node.public_key).bind(5, util::iso_utc(util::system_clock_ms()));
+  s.bind(1, node.id)
+      .bind(2, node.name)
+      .bind(3, node.role)
+      .bind(4, node.public_key)
+      .bind(5, util::iso_utc(util::system_clock_ms()));
   s.run();
 }
 
@@ -80,7 +84,8 @@ ChangeSet collect_changes(Db& db, const std::string& peer) {
     }
   }
   {
-    Stmt n(db, "SELECT id, name, role, public_key FROM node WHERE id = ? OR id IN (SELECT node FROM origin) ORDER BY id");
+    Stmt n(db,
+           "SELECT id, name, role, public_key FROM node WHERE id = ? OR id IN (SELECT node FROM origin) ORDER BY id");
     n.bind(1, self.id);
     while (n.step()) set.nodes.push_back({n.column_text(0), n.column_text(1), n.column_text(2), n.column_text(3)});
   }
@@ -179,8 +184,8 @@ class Merger {
       auto known = role_of(m_db, n.id);
       if (!known.empty()) {
         if (known != n.role)
-          throw Error(ErrorKind::not_permitted, trf("the bundle says node {} is a {}, but it is known here as a {}.",
-                                                    n.id, n.role, known));
+          throw Error(ErrorKind::not_permitted,
+                      trf("the bundle says node {} is a {}, but it is known here as a {}.", n.id, n.role, known));
         if (from_hub && m_self.role != Role::hub) {
           approve.reset();
           approve.bind(1, n.id).bind(2, n.public_key).run();
@@ -191,7 +196,8 @@ class Merger {
       // bundle layer pins the hub's key).
       if (n.role != "school" && !(n.role == "hub" && n.id == m_set.sender))
         throw Error(ErrorKind::not_permitted, trf("the bundle introduces node {} as a {}; refused.", n.id, n.role));
-      if (n.role != "school" && n.role != "hub") throw Error(ErrorKind::bad_data, trf("unknown node role «{}».", n.role));
+      if (n.role != "school" && n.role != "hub")
+        throw Error(ErrorKind::bad_data, trf("unknown node role «{}».", n.role));
       remember_node(m_db, n);
       if (!from_hub && n.id != m_set.sender) {
         Stmt pending(m_db, "UPDATE node SET state = 'pending' WHERE id = ?");
@@ -209,11 +215,12 @@ class Merger {
       if (s.step()) {
         st = {s.column_int(0), s.column_text(1), s.column_int(2), s.column_int(3) != 0};
         if (st.node != r.node)
-          throw Error(ErrorKind::bad_data, trf("the bundle gives stream {} to node {}, but it belongs to {}.", r.origin,
-                                               r.node, st.node));
+          throw Error(ErrorKind::bad_data,
+                      trf("the bundle gives stream {} to node {}, but it belongs to {}.", r.origin, r.node, st.node));
       } else {
         if (role_of(m_db, r.node).empty())
-          throw Error(ErrorKind::bad_data, trf("the bundle has changes of node {}, which it does not describe.", r.node));
+          throw Error(ErrorKind::bad_data,
+                      trf("the bundle has changes of node {}, which it does not describe.", r.node));
         st.node = r.node;
         st.personal = r.personal;
       }
@@ -231,7 +238,8 @@ class Merger {
     for (const auto& c : m_set.changes) {
       auto it = m_streams.find(c.origin);
       if (it == m_streams.end())
-        throw Error(ErrorKind::bad_data, trf("a change belongs to stream {}, which the bundle does not list.", c.origin));
+        throw Error(ErrorKind::bad_data,
+                    trf("a change belongs to stream {}, which the bundle does not list.", c.origin));
       auto& last = next[c.origin];
       if (c.seq <= last) {
         // Already applied: it must be the same change. Another tick under the
@@ -266,8 +274,10 @@ class Merger {
       if (role.empty()) role = role_of(m_db, node);
       auto key = std::pair{c.table, c.row};
       std::optional<std::string> owner;
-      if (auto o = owners.find(key); o != owners.end()) owner = o->second;
-      else owner = row_owner(*spec, c.row);
+      if (auto o = owners.find(key); o != owners.end())
+        owner = o->second;
+      else
+        owner = row_owner(*spec, c.row);
       if (owner && *owner != c.owner)
         throw Error(ErrorKind::bad_data, trf("a change gives row {} of {} the owner {}, but it belongs to {}.", c.row,
                                              c.table, c.owner, *owner));
@@ -329,7 +339,7 @@ class Merger {
 
   // Local streams of a node: origin id -> (num, last_seq).
   std::map<std::string, std::pair<std::int64_t, std::int64_t>> m_local_streams_of(const std::string& node,
-                                                                                 bool personal) {
+                                                                                  bool personal) {
     std::map<std::string, std::pair<std::int64_t, std::int64_t>> out;
     auto& s = m_db.cached("SELECT id, num, last_seq FROM origin WHERE node = ? AND private = ?");
     s.bind(1, node).bind(2, personal ? 1 : 0);
@@ -361,7 +371,12 @@ class Merger {
       auto version = version_string(c.hlc, st.node);
       apply_fields(spec, c, version, conflict, now);
       log.reset();
-      log.bind(1, st.num).bind(2, c.seq).bind(3, c.table).bind(4, c.row).bind(5, static_cast<std::int64_t>(c.hlc)).run();
+      log.bind(1, st.num)
+          .bind(2, c.seq)
+          .bind(3, c.table)
+          .bind(4, c.row)
+          .bind(5, static_cast<std::int64_t>(c.hlc))
+          .run();
       st.last_seq = c.seq;
       max_hlc = std::max(max_hlc, c.hlc);
       ++m_result.applied;
@@ -407,7 +422,8 @@ class Merger {
       if (wins) winners.push_back(i);
       // Same node: its writes are sequential. A write over a value the
       // sender had seen is an edit, not a conflict.
-      bool concurrent = differ && !lv.empty() && lv.substr(17) != version.substr(17) && (!wins || !sender_saw(lv, spec.personal));
+      bool concurrent =
+          differ && !lv.empty() && lv.substr(17) != version.substr(17) && (!wins || !sender_saw(lv, spec.personal));
       if (concurrent) {
         conflict.reset();
         conflict.bind(1, spec.name).bind(2, c.row).bind(3, f.name);
@@ -440,7 +456,8 @@ class Merger {
     }
     json += "}";
     for (const auto& col : required_columns(spec)) {
-      bool given = std::any_of(c.fields.begin(), c.fields.end(), [&](const FieldValue& f) { return f.name == col.first; });
+      bool given =
+          std::any_of(c.fields.begin(), c.fields.end(), [&](const FieldValue& f) { return f.name == col.first; });
       if (!given) {
         cols += ", " + col.first;
         params += col.second ? ", 0" : ", ''";

@@ -45,19 +45,19 @@ struct NodeRecord {
 };
 
 struct StreamRecord {
-  std::string origin;  // stream id
-  std::string node;    // node that writes it
+  std::string origin;         // stream id
+  std::string node;           // node that writes it
   std::int64_t last_seq = 0;  // the sender has applied up to this
   bool personal = false;      // a private stream (personal data)
   bool operator==(const StreamRecord&) const = default;
 };
 
 struct ChangeSet {
-  std::string sender;                // node id
-  std::string recipient;             // node id
-  std::vector<NodeRecord> nodes;     // the sender and the nodes its streams belong to
-  std::vector<StreamRecord> streams; // the sender's version vector
-  std::vector<Change> changes;       // ordered by origin, then seq
+  std::string sender;                 // node id
+  std::string recipient;              // node id
+  std::vector<NodeRecord> nodes;      // the sender and the nodes its streams belong to
+  std::vector<StreamRecord> streams;  // the sender's version vector
+  std::vector<Change> changes;        // ordered by origin, then seq
   bool operator==(const ChangeSet&) const = default;
 };
 

@@ -1,10 +1,10 @@
 // Unit tests of bundle files: a round trip, and refusals of damaged, forged
 // and hostile files.
-#include <catch2/catch.hpp>
 #include <fmt/format.h>
 #include <sodium.h>
 #include <sqlite3.h>
 #include <zip.h>
+#include <catch2/catch.hpp>
 
 #include <fstream>
 #include <functional>
@@ -66,7 +66,8 @@ std::string rewrite(const std::string& from, const std::string& to,
   zip_discard(in);
   edit(entries);
   zip_t* out = zip_open(to.c_str(), ZIP_CREATE | ZIP_TRUNCATE, &err);
-  for (auto& [name, data] : entries) zip_file_add(out, name.c_str(), zip_source_buffer(out, data.data(), data.size(), 0), 0);
+  for (auto& [name, data] : entries)
+    zip_file_add(out, name.c_str(), zip_source_buffer(out, data.data(), data.size(), 0), 0);
   REQUIRE(zip_close(out) == 0);
   return to;
 }
@@ -146,7 +147,9 @@ TEST_CASE("damaged, forged and hostile bundles are refused with the reason") {
     std::ofstream(p.dir.file("cut.zip"), std::ios::binary) << data.substr(0, data.size() / 2);
     CHECK(kind_of([&] { read_bundle(p.dir.file("cut.zip")); }) == ErrorKind::bad_data);
   }
-  SECTION("missing file") { CHECK(kind_of([&] { read_bundle(p.dir.file("none.zip")); }) == ErrorKind::not_found); }
+  SECTION("missing file") {
+    CHECK(kind_of([&] { read_bundle(p.dir.file("none.zip")); }) == ErrorKind::not_found);
+  }
 }
 
 // ---- A catalogue of signed but hostile bundles: the manifest is re-signed
@@ -182,7 +185,8 @@ std::string changes_db(const std::string& sql) {
 
 const char* k_tables =
     "CREATE TABLE node (id TEXT PRIMARY KEY, name TEXT NOT NULL, role TEXT NOT NULL, public_key TEXT NOT NULL);"
-    "CREATE TABLE stream (origin TEXT PRIMARY KEY, node TEXT NOT NULL, last_seq INTEGER NOT NULL, private INTEGER NOT NULL);"
+    "CREATE TABLE stream (origin TEXT PRIMARY KEY, node TEXT NOT NULL, last_seq INTEGER NOT NULL, private INTEGER NOT "
+    "NULL);"
     "CREATE TABLE change (origin TEXT NOT NULL, seq INTEGER NOT NULL, tbl TEXT NOT NULL, row_id TEXT NOT NULL, "
     "owner TEXT NOT NULL, hlc INTEGER NOT NULL, PRIMARY KEY (origin, seq));"
     "CREATE TABLE field (origin TEXT NOT NULL, seq INTEGER NOT NULL, name TEXT NOT NULL, value, "
@@ -210,7 +214,8 @@ std::string write_crafted(Pair& p, const Crafted& c, const std::string& name) {
       "fields = {}\n",
       c.format, c.format_version, c.schema_version, p.school_info.id, p.school_info.name, p.school_info.public_key,
       p.hub_info.id, c.manifest_extra, c.changes_count, c.fields_count);
-  if (c.list_changes) manifest += fmt::format("\n[[entry]]\nname = \"changes.sqlite\"\nsize = {}\nsha256 = \"{}\"\n", size, hash);
+  if (c.list_changes)
+    manifest += fmt::format("\n[[entry]]\nname = \"changes.sqlite\"\nsize = {}\nsha256 = \"{}\"\n", size, hash);
   auto signature = sign(manifest, p.school_secret);
   auto path = p.dir.file(name);
   int err = 0;
@@ -229,12 +234,13 @@ TEST_CASE("signed but hostile bundles are refused and change nothing") {
   Pair p;
   auto origin = collect_changes(p.school, p.hub_info.id).streams[0].origin;
   auto one_change = [&](const std::string& extra_sql) {
-    return changes_db(std::string(k_tables) + fmt::format(
-        "INSERT INTO node VALUES ('{0}', 'СОШ № 1', 'school', '{1}');"
-        "INSERT INTO stream VALUES ('{2}', '{0}', 1, 0);"
-        "INSERT INTO change VALUES ('{2}', 1, 'org', '01900000-0000-7000-8000-0000000000c1', '{0}', 1);"
-        "INSERT INTO field VALUES ('{2}', 1, 'name', 'x');{3}",
-        p.school_info.id, p.school_info.public_key, origin, extra_sql));
+    return changes_db(
+        std::string(k_tables) +
+        fmt::format("INSERT INTO node VALUES ('{0}', 'СОШ № 1', 'school', '{1}');"
+                    "INSERT INTO stream VALUES ('{2}', '{0}', 1, 0);"
+                    "INSERT INTO change VALUES ('{2}', 1, 'org', '01900000-0000-7000-8000-0000000000c1', '{0}', 1);"
+                    "INSERT INTO field VALUES ('{2}', 1, 'name', 'x');{3}",
+                    p.school_info.id, p.school_info.public_key, origin, extra_sql));
   };
   struct Case {
     const char* what;
@@ -248,45 +254,76 @@ TEST_CASE("signed but hostile bundles are refused and change nothing") {
     edit(c);
     cases.push_back({what, c, kind, says});
   };
-  add("another format", [](Crafted& c) { c.format = "zip-of-cats"; }, ErrorKind::bad_data, "format");
-  add("a newer format version", [](Crafted& c) { c.format_version = 99; }, ErrorKind::bad_data, "newer setevoe");
-  add("a newer schema", [](Crafted& c) { c.schema_version = 999; }, ErrorKind::bad_data, "newer setevoe");
-  add("a lying size", [](Crafted& c) { c.size_override = "12"; }, ErrorKind::bad_data, "changes.sqlite");
-  add("a huge declared size", [](Crafted& c) { c.size_override = "99999999999999"; }, ErrorKind::bad_data,
+  add(
+      "another format", [](Crafted& c) { c.format = "zip-of-cats"; }, ErrorKind::bad_data, "format");
+  add(
+      "a newer format version", [](Crafted& c) { c.format_version = 99; }, ErrorKind::bad_data, "newer setevoe");
+  add(
+      "a newer schema", [](Crafted& c) { c.schema_version = 999; }, ErrorKind::bad_data, "newer setevoe");
+  add(
+      "a lying size", [](Crafted& c) { c.size_override = "12"; }, ErrorKind::bad_data, "changes.sqlite");
+  add(
+      "a huge declared size", [](Crafted& c) { c.size_override = "99999999999999"; }, ErrorKind::bad_data,
       "larger than");
-  add("a lying hash", [](Crafted& c) { c.hash_override = std::string(64, 'a'); }, ErrorKind::bad_data, "hash");
-  add("a malformed hash", [](Crafted& c) { c.hash_override = "abc"; }, ErrorKind::bad_data, "malformed");
-  add("changes not listed", [](Crafted& c) { c.list_changes = false; }, ErrorKind::bad_data, "lists no entries");
-  add("listed but missing", [](Crafted& c) { c.include_changes = false; }, ErrorKind::bad_data, "missing");
-  add("an unlisted extra entry",
-      [](Crafted& c) { c.extra_entries.emplace_back("objects/" + std::string(64, 'b'), "data"); },
-      ErrorKind::bad_data, "does not list");
-  add("changes that are not SQLite", [](Crafted& c) { c.changes = std::string(4096, 'x'); }, ErrorKind::bad_data,
+  add(
+      "a lying hash", [](Crafted& c) { c.hash_override = std::string(64, 'a'); }, ErrorKind::bad_data, "hash");
+  add(
+      "a malformed hash", [](Crafted& c) { c.hash_override = "abc"; }, ErrorKind::bad_data, "malformed");
+  add(
+      "changes not listed", [](Crafted& c) { c.list_changes = false; }, ErrorKind::bad_data, "lists no entries");
+  add(
+      "listed but missing", [](Crafted& c) { c.include_changes = false; }, ErrorKind::bad_data, "missing");
+  add(
+      "an unlisted extra entry",
+      [](Crafted& c) { c.extra_entries.emplace_back("objects/" + std::string(64, 'b'), "data"); }, ErrorKind::bad_data,
+      "does not list");
+  add(
+      "changes that are not SQLite", [](Crafted& c) { c.changes = std::string(4096, 'x'); }, ErrorKind::bad_data,
       "changes.sqlite");
-  add("empty changes", [](Crafted& c) { c.changes = ""; }, ErrorKind::bad_data, "changes.sqlite");
-  add("an extra table", [](Crafted& c) { c.changes = changes_db(std::string(k_tables) + "CREATE TABLE evil(x);"); },
+  add(
+      "empty changes", [](Crafted& c) { c.changes = ""; }, ErrorKind::bad_data, "changes.sqlite");
+  add(
+      "an extra table", [](Crafted& c) { c.changes = changes_db(std::string(k_tables) + "CREATE TABLE evil(x);"); },
       ErrorKind::bad_data, "tables of a bundle");
-  add("a trigger", [](Crafted& c) {
-        c.changes = changes_db(std::string(k_tables) +
-                               "CREATE TRIGGER t AFTER INSERT ON node BEGIN DELETE FROM change; END;");
-      }, ErrorKind::bad_data, "tables of a bundle");
-  add("a view", [](Crafted& c) { c.changes = changes_db(std::string(k_tables) + "CREATE VIEW v AS SELECT 1;"); },
+  add(
+      "a trigger",
+      [](Crafted& c) {
+        c.changes =
+            changes_db(std::string(k_tables) + "CREATE TRIGGER t AFTER INSERT ON node BEGIN DELETE FROM change; END;");
+      },
       ErrorKind::bad_data, "tables of a bundle");
-  add("missing tables", [](Crafted& c) { c.changes = changes_db("CREATE TABLE node (id TEXT PRIMARY KEY);"); },
+  add(
+      "a view", [](Crafted& c) { c.changes = changes_db(std::string(k_tables) + "CREATE VIEW v AS SELECT 1;"); },
       ErrorKind::bad_data, "tables of a bundle");
-  add("wrong counts", [&](Crafted& c) { c.changes = one_change(""); c.changes_count = 5; c.fields_count = 1; },
+  add(
+      "missing tables", [](Crafted& c) { c.changes = changes_db("CREATE TABLE node (id TEXT PRIMARY KEY);"); },
+      ErrorKind::bad_data, "tables of a bundle");
+  add(
+      "wrong counts",
+      [&](Crafted& c) {
+        c.changes = one_change("");
+        c.changes_count = 5;
+        c.fields_count = 1;
+      },
       ErrorKind::bad_data, "counts");
-  add("a blob value", [&](Crafted& c) {
+  add(
+      "a blob value",
+      [&](Crafted& c) {
         c.changes = one_change("UPDATE field SET value = x'00ff';");
         c.changes_count = 1;
         c.fields_count = 1;
-      }, ErrorKind::bad_data, "type");
-  add("a huge value", [&](Crafted& c) {
+      },
+      ErrorKind::bad_data, "type");
+  add(
+      "a huge value",
+      [&](Crafted& c) {
         c.changes = one_change("UPDATE field SET value = printf('%.*c', 20000000, 'x');");
         c.changes_count = 1;
         c.fields_count = 1;
-      }, ErrorKind::bad_data, "changes.sqlite");
-  add("a manifest that is not TOML", [](Crafted& c) { c.manifest_extra = "= broken"; }, ErrorKind::bad_data,
+      },
+      ErrorKind::bad_data, "changes.sqlite");
+  add(
+      "a manifest that is not TOML", [](Crafted& c) { c.manifest_extra = "= broken"; }, ErrorKind::bad_data,
       "manifest.toml, line");
   auto before = canonical_dump(p.hub);
   for (const auto& c : cases) {

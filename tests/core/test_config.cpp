@@ -25,8 +25,10 @@ class Env {
   }
   ~Env() {
     for (const auto& [name, value] : m_saved)
-      if (value) setenv(name.c_str(), value->c_str(), 1);
-      else unsetenv(name.c_str());
+      if (value)
+        setenv(name.c_str(), value->c_str(), 1);
+      else
+        unsetenv(name.c_str());
   }
 
  private:

@@ -47,10 +47,23 @@ Node make_node(Role role, const std::string& name, std::int64_t start) {
 void introduce(std::vector<Node>& nodes) {
   for (auto& a : nodes)
     for (auto& b : nodes)
-      if (&a != &b) remember_node(*a.db, {b.info.id, b.info.name, std::string(role_code(b.info.role)), b.info.public_key});
+      if (&a != &b)
+        remember_node(*a.db, {b.info.id, b.info.name, std::string(role_code(b.info.role)), b.info.public_key});
 }
 
-MergeResult exchange(Node& from, Node& to) { return merge_changes(*to.db, collect_changes(*from.db, to.info.id), to.wall()); }
+// A hub and `schools` schools that know each other, clocks at one start.
+std::vector<Node> network(int schools) {
+  std::vector<Node> nodes;
+  nodes.push_back(make_node(Role::hub, "УО", 1'800'000'000'000));
+  for (int i = 1; i <= schools; ++i)
+    nodes.push_back(make_node(Role::school, "СОШ № " + std::to_string(i), 1'800'000'000'000));
+  introduce(nodes);
+  return nodes;
+}
+
+MergeResult exchange(Node& from, Node& to) {
+  return merge_changes(*to.db, collect_changes(*from.db, to.info.id), to.wall());
+}
 
 std::string org_row(Node& n, const std::string& name) {
   Writer w(*n.db, n.wall());
@@ -68,10 +81,7 @@ void edit(Node& n, const TableSpec& t, const std::string& id, Fields f) {
 }  // namespace
 
 TEST_CASE("a change set carries what the peer lacks, and merging it twice changes nothing") {
-  std::vector<Node> nodes;
-  nodes.push_back(make_node(Role::hub, "УО", 1'800'000'000'000));
-  nodes.push_back(make_node(Role::school, "СОШ № 1", 1'800'000'000'000));
-  introduce(nodes);
+  auto nodes = network(1);
   auto& hub = nodes[0];
   auto& school = nodes[1];
   auto id = org_row(school, "СОШ № 1");
@@ -97,10 +107,7 @@ TEST_CASE("a change set carries what the peer lacks, and merging it twice change
 }
 
 TEST_CASE("concurrent edits of different fields both survive; of the same field the greater version wins everywhere") {
-  std::vector<Node> nodes;
-  nodes.push_back(make_node(Role::hub, "УО", 1'800'000'000'000));
-  nodes.push_back(make_node(Role::school, "СОШ № 1", 1'800'000'000'000));
-  introduce(nodes);
+  auto nodes = network(1);
   auto& hub = nodes[0];
   auto& school = nodes[1];
   auto id = org_row(school, "СОШ № 1");
@@ -125,11 +132,7 @@ TEST_CASE("concurrent edits of different fields both survive; of the same field 
 }
 
 TEST_CASE("a school's change outside its authority is refused whole") {
-  std::vector<Node> nodes;
-  nodes.push_back(make_node(Role::hub, "УО", 1'800'000'000'000));
-  nodes.push_back(make_node(Role::school, "СОШ № 1", 1'800'000'000'000));
-  nodes.push_back(make_node(Role::school, "СОШ № 2", 1'800'000'000'000));
-  introduce(nodes);
+  auto nodes = network(2);
   auto& hub = nodes[0];
   auto& s1 = nodes[1];
   auto& s2 = nodes[2];
@@ -191,11 +194,7 @@ TEST_CASE("a school's change outside its authority is refused whole") {
 }
 
 TEST_CASE("contact details travel only between their owner and the hub") {
-  std::vector<Node> nodes;
-  nodes.push_back(make_node(Role::hub, "УО", 1'800'000'000'000));
-  nodes.push_back(make_node(Role::school, "СОШ № 1", 1'800'000'000'000));
-  nodes.push_back(make_node(Role::school, "СОШ № 2", 1'800'000'000'000));
-  introduce(nodes);
+  auto nodes = network(2);
   auto& hub = nodes[0];
   auto& s1 = nodes[1];
   auto& s2 = nodes[2];
@@ -240,7 +239,8 @@ class Scenario {
     std::int64_t start = 1'800'000'000'000;
     auto schools = 2 + static_cast<int>(m_rng() % 6);  // 3 to 8 nodes
     m_nodes.push_back(make_node(Role::hub, "УО", start));
-    for (int i = 0; i < schools; ++i) m_nodes.push_back(make_node(Role::school, "СОШ № " + std::to_string(i + 1), start));
+    for (int i = 0; i < schools; ++i)
+      m_nodes.push_back(make_node(Role::school, "СОШ № " + std::to_string(i + 1), start));
     introduce(m_nodes);
     for (std::size_t i = 1; i < m_nodes.size(); ++i) {
       m_links.push_back({0, i});
@@ -251,9 +251,20 @@ class Scenario {
     for (std::size_t step = 0; step < steps; ++step) {
       tick_clocks();
       switch (m_rng() % 10) {
-        case 0: case 1: case 2: case 3: operate(pick_node()); break;
-        case 4: case 5: case 6: send(); break;
-        default: deliver(); break;
+        case 0:
+        case 1:
+        case 2:
+        case 3:
+          operate(pick_node());
+          break;
+        case 4:
+        case 5:
+        case 6:
+          send();
+          break;
+        default:
+          deliver();
+          break;
       }
     }
     // Whatever is still in flight arrives or is lost; then a full exchange.
@@ -272,8 +283,10 @@ class Scenario {
   void tick_clocks() {
     for (auto& n : m_nodes) {
       auto r = m_rng() % 20;
-      if (r == 0) *n.clock -= static_cast<std::int64_t>(m_rng() % 5000);  // the wall clock jumps back
-      else if (r > 2) *n.clock += static_cast<std::int64_t>(m_rng() % 50);  // or stands still (r = 1, 2)
+      if (r == 0)
+        *n.clock -= static_cast<std::int64_t>(m_rng() % 5000);  // the wall clock jumps back
+      else if (r > 2)
+        *n.clock += static_cast<std::int64_t>(m_rng() % 50);  // or stands still (r = 1, 2)
     }
   }
 
@@ -309,7 +322,8 @@ class Scenario {
         if (m_rng() % 2) w.create_with_id(tables::contact, id, {{"email", pick(names) + "@example.ru"}});
         break;
       }
-      case 2: case 3:
+      case 2:
+      case 3:
         if (orgs.empty()) return;
         w.update(tables::org, pick(orgs), {{"name", pick(names)}});  // the same field, often concurrently
         break;
@@ -335,7 +349,8 @@ class Scenario {
       }
       default: {
         if (n.info.role == Role::hub && !people.empty()) {
-          w.create(tables::expertise, {{"person", pick(people)}, {"direction", "00000000-0000-7000-8000-000000000202"}});
+          w.create(tables::expertise,
+                   {{"person", pick(people)}, {"direction", "00000000-0000-7000-8000-000000000202"}});
         } else {
           auto contacts = writable(n, "contact", false);
           if (contacts.empty()) return;
@@ -379,7 +394,9 @@ class Scenario {
     // Contacts: each school holds exactly the hub's contacts of its own people.
     for (std::size_t i = 1; i < m_nodes.size(); ++i) {
       auto own = [&](Db& db) {
-        Stmt s(db, "SELECT id, coalesce(email, ''), coalesce(phone, ''), deleted, _v FROM contact WHERE owner = ? ORDER BY id");
+        Stmt s(db,
+               "SELECT id, coalesce(email, ''), coalesce(phone, ''), deleted, _v FROM contact WHERE owner = ? ORDER BY "
+               "id");
         s.bind(1, m_nodes[i].info.id);
         std::string out;
         while (s.step())
