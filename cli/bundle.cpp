@@ -30,14 +30,15 @@ Json manifest_json(const core::Bundle& b) {
       .set("created", m.created)
       .set("changes", m.changes)
       .set("fields", m.fields)
-      .set("nodes", static_cast<std::int64_t>(b.set.nodes.size()))
+      .set("encrypted", m.encrypted)
       .set("signature", "ok");
 }
 
 std::vector<Column> manifest_columns() {
   return {{"sender_name", tr("Sender")},  {"sender", tr("Sender id")},    {"fingerprint", tr("Key fingerprint")},
           {"recipient", tr("Recipient")}, {"created", tr("Created")},     {"changes", tr("Changes")},
-          {"fields", tr("Field values")}, {"file_sha256", tr("SHA-256")}, {"signature", tr("Signature")}};
+          {"fields", tr("Field values")}, {"encrypted", tr("Encrypted")}, {"file_sha256", tr("SHA-256")},
+          {"signature", tr("Signature")}};
 }
 
 }  // namespace
@@ -47,14 +48,16 @@ void setup_bundle(CLI::App& cmd, Context& ctx, std::function<void()>& action) {
 
   auto to = std::make_shared<std::string>();
   auto out = std::make_shared<std::string>();
+  auto encrypt = std::make_shared<bool>(false);
   auto* pack = cmd.add_subcommand("pack", tr("write a bundle of everything a peer lacks"));
   pack->add_option("--to", *to, tr("the peer: node id prefix, name, or hub"))->required()->type_name("NODE");
   pack->add_option("-o,--output", *out, tr("the bundle file to write (never overwritten)"))
       ->required()
       ->type_name("FILE");
-  pack->callback([&ctx, &action, to, out] {
-    action = [&ctx, to, out] {
-      auto r = core::pack_bundle(ctx.db(), *to, *out);
+  pack->add_flag("--encrypt", *encrypt, tr("seal the changes to the recipient's key (contact details are personal data)"));
+  pack->callback([&ctx, &action, to, out, encrypt] {
+    action = [&ctx, to, out, encrypt] {
+      auto r = core::pack_bundle(ctx.db(), *to, *out, *encrypt);
       if (ctx.format() == Format::json) {
         ctx.out() << Json::object()
                          .set("file", r.path)
@@ -62,6 +65,7 @@ void setup_bundle(CLI::App& cmd, Context& ctx, std::function<void()>& action) {
                          .set("recipient", r.recipient)
                          .set("changes", r.changes)
                          .set("fields", r.fields)
+                         .set("encrypted", r.encrypted)
                          .dump()
                   << '\n';
         return;

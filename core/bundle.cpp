@@ -173,6 +173,7 @@ std::string manifest_text(const BundleManifest& m) {
   t.insert("sender_key", m.sender_key);
   t.insert("recipient", m.recipient);
   t.insert("created", m.created);
+  if (m.encrypted) t.insert("encrypted", true);
   toml::table counts;
   counts.insert("changes", m.changes);
   counts.insert("fields", m.fields);
@@ -210,7 +211,7 @@ std::string load_secret_key(const std::string& db_path) {
 }
 
 std::string write_bundle(const ChangeSet& set, const NodeInfo& sender, const std::string& secret_key_hex,
-                         const std::string& path) {
+                         const std::string& path, const std::string& encrypt_to) {
   if (sodium_init() < 0) throw Error(ErrorKind::internal, "libsodium could not be initialised");
   std::error_code ec;
   auto parent = fs::path(path).parent_path();
@@ -226,6 +227,18 @@ std::string write_bundle(const ChangeSet& set, const NodeInfo& sender, const std
   try {
     auto changes = changes_db_bytes(set);
     BundleManifest m;
+    if (!encrypt_to.empty()) {
+      std::string pk;
+      unsigned char curve_pk[crypto_box_PUBLICKEYBYTES];
+      if (!util::from_hex(encrypt_to, pk) || pk.size() != crypto_sign_PUBLICKEYBYTES ||
+          crypto_sign_ed25519_pk_to_curve25519(curve_pk, reinterpret_cast<const unsigned char*>(pk.data())) != 0)
+        throw Error(ErrorKind::bad_data, tr("the recipient's public key is malformed; it cannot be encrypted to."));
+      std::string sealed(changes.size() + crypto_box_SEALBYTES, '\0');
+      crypto_box_seal(reinterpret_cast<unsigned char*>(sealed.data()),
+                      reinterpret_cast<const unsigned char*>(changes.data()), changes.size(), curve_pk);
+      changes = std::move(sealed);
+      m.encrypted = true;
+    }
     m.format = k_bundle_format;
     m.format_version = k_bundle_format_version;
     m.schema_version = k_migrations.back().number;
@@ -366,6 +379,7 @@ BundleManifest parse_manifest(const std::string& text, const std::string& path) 
   m.sender_key = str("sender_key");
   m.recipient = str("recipient");
   m.created = str("created");
+  m.encrypted = t["encrypted"].value_or(false);
   m.changes = t["counts"]["changes"].value_or<std::int64_t>(-1);
   m.fields = t["counts"]["fields"].value_or<std::int64_t>(-1);
   if (m.changes < 0 || m.fields < 0) bad(path, tr("manifest.toml has no counts"));
@@ -475,7 +489,7 @@ ChangeSet read_changes_db(std::string& data, const BundleManifest& m, const std:
 
 }  // namespace
 
-Bundle read_bundle(const std::string& path) {
+Bundle read_bundle(const std::string& path, const std::string& secret_key_hex) {
   if (sodium_init() < 0) throw Error(ErrorKind::internal, "libsodium could not be initialised");
   std::error_code ec;
   if (!fs::exists(path, ec)) throw Error(ErrorKind::not_found, trf("there is no file {}.", path));
@@ -539,6 +553,36 @@ Bundle read_bundle(const std::string& path) {
   auto data = read_entry(zh.z, index["changes.sqlite"], entry->size, path, "changes.sqlite");
   if (data.size() != entry->size) bad(path, tr("changes.sqlite is not the size manifest.toml says"));
   if (util::sha256_hex(data) != entry->sha256) bad(path, tr("changes.sqlite does not match its hash in manifest.toml"));
+  if (b.manifest.encrypted) {
+    if (secret_key_hex.empty()) {
+      b.opened = false;
+      b.set.sender = b.manifest.sender;
+      b.set.recipient = b.manifest.recipient;
+      b.sha256 = file_sha256(path);
+      return b;
+    }
+    std::string sk;
+    util::from_hex(secret_key_hex, sk);
+    unsigned char curve_sk[crypto_box_SECRETKEYBYTES], curve_pk[crypto_box_PUBLICKEYBYTES];
+    bool keys = sk.size() == crypto_sign_SECRETKEYBYTES &&
+                crypto_sign_ed25519_sk_to_curve25519(curve_sk, reinterpret_cast<const unsigned char*>(sk.data())) == 0 &&
+                crypto_sign_ed25519_pk_to_curve25519(
+                    curve_pk, reinterpret_cast<const unsigned char*>(sk.data()) + crypto_sign_SECRETKEYBYTES -
+                                  crypto_sign_PUBLICKEYBYTES) == 0;
+    sodium_memzero(sk.data(), sk.size());
+    std::string plain(data.size() >= crypto_box_SEALBYTES ? data.size() - crypto_box_SEALBYTES : 0, '\0');
+    bool opened = keys && data.size() >= crypto_box_SEALBYTES &&
+                  crypto_box_seal_open(reinterpret_cast<unsigned char*>(plain.data()),
+                                       reinterpret_cast<const unsigned char*>(data.data()), data.size(), curve_pk,
+                                       curve_sk) == 0;
+    sodium_memzero(curve_sk, sizeof curve_sk);
+    if (!opened)
+      throw Error(ErrorKind::not_permitted,
+                  trf("{}: the bundle is encrypted for another node ({}); this node cannot open it. Nothing was "
+                      "merged.",
+                      path, b.manifest.recipient.empty() ? tr("a hub") : b.manifest.recipient));
+    data = std::move(plain);
+  }
   b.set = read_changes_db(data, b.manifest, path);
   b.sha256 = file_sha256(path);
   return b;

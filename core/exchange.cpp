@@ -84,7 +84,7 @@ void set_peer_state(Db& db, const std::string& node, const std::string& state) {
   tx.commit();
 }
 
-PackResult pack_bundle(Db& db, const std::string& peer_ref, const std::string& out) {
+PackResult pack_bundle(Db& db, const std::string& peer_ref, const std::string& out, bool encrypt) {
   auto self = self_node(db);
   std::string peer;
   bool enrolment = false;
@@ -99,6 +99,14 @@ PackResult pack_bundle(Db& db, const std::string& peer_ref, const std::string& o
     if (info && info->state == "revoked")
       throw Error(ErrorKind::not_permitted, trf("the node «{}» is revoked; nothing is sent to it.", info->name));
   }
+  std::string encrypt_to;
+  if (encrypt) {
+    if (enrolment)
+      throw Error(ErrorKind::usage, tr("the hub's key is not known here yet, so the enrolment request cannot be "
+                                       "encrypted; send it without --encrypt (it carries no contact details the hub "
+                                       "may not see)."));
+    encrypt_to = find_node(db, peer)->public_key;
+  }
   auto secret = load_secret_key(db.path());
   auto set = collect_changes(db, peer);
   PackResult r;
@@ -106,7 +114,8 @@ PackResult pack_bundle(Db& db, const std::string& peer_ref, const std::string& o
   r.path = out;
   r.changes = static_cast<std::int64_t>(set.changes.size());
   for (const auto& c : set.changes) r.fields += static_cast<std::int64_t>(c.fields.size());
-  r.sha256 = write_bundle(set, self, secret, out);
+  r.sha256 = write_bundle(set, self, secret, out, encrypt_to);
+  r.encrypted = encrypt;
   Transaction tx(db, Transaction::Kind::write);
   Stmt log(db, "INSERT INTO bundle_log (direction, at, peer, sha256, file, changes) VALUES ('sent', ?, ?, ?, ?, ?)");
   log.bind(1, util::iso_utc(util::system_clock_ms()))
@@ -125,7 +134,16 @@ Bundle inspect_bundle(const std::string& path) {
 }
 
 MergeReport merge_bundle(Db& db, const std::string& path, bool dry_run, bool approve) {
-  auto bundle = read_bundle(path);
+  std::string secret;
+  try {
+    secret = load_secret_key(db.path());
+  } catch (const Error&) {
+    // Only an encrypted bundle needs it; read_bundle says so then.
+  }
+  auto bundle = read_bundle(path, secret);
+  if (!bundle.opened)
+    throw Error(ErrorKind::not_found, trf("{}: the bundle is encrypted and this node's secret key ({}) is missing.",
+                                          path, key_path_for(db.path())));
   const auto& m = bundle.manifest;
   auto self = self_node(db);
   MergeReport report;

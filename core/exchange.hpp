@@ -31,12 +31,15 @@ void set_peer_state(Db& db, const std::string& node, const std::string& state);
 struct PackResult {
   std::string path, sha256, recipient;  // recipient empty: an enrolment request
   std::int64_t changes = 0, fields = 0;
+  bool encrypted = false;
 };
 
 // Packs everything `peer_ref` lacks into a bundle at `out`. A school that
-// knows no hub yet packs an enrolment request with "hub". Errors: as
-// resolve_peer and write_bundle; not_found when the secret key is missing.
-PackResult pack_bundle(Db& db, const std::string& peer_ref, const std::string& out);
+// knows no hub yet packs an enrolment request with "hub". With `encrypt` the
+// changes are sealed to the peer's key. Errors: as resolve_peer and
+// write_bundle; not_found when the secret key is missing; usage when an
+// enrolment request is to be encrypted.
+PackResult pack_bundle(Db& db, const std::string& peer_ref, const std::string& out, bool encrypt = false);
 
 struct MergeReport {
   std::string file, sha256, sender, sender_name, fingerprint;

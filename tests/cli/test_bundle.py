@@ -226,6 +226,29 @@ class Refusals(Network):
         self.assertIn("СОШ № 1", self.ok("member", "list", db=self.hub).out)
 
 
+class Encryption(Network):
+    def test_encrypted_bundles_open_only_for_their_recipient(self):
+        self.enrol(self.s1, "МБОУ «СОШ № 1 г. Гудермес»")
+        self.enrol(self.s2, "МБОУ «Брагунская СОШ»")
+        org = self.add_org(self.s1, "МБОУ «СОШ № 1 г. Гудермес»")
+        self.add_person(self.s1, "Исаев Ахмед Русланович", org, "--email", "isaev@sch1.example.ru")
+        path = self.path("sealed.zip")
+        packed = self.ok("--format", "json", "bundle", "pack", "--to", "hub", "--encrypt", "-o", path, db=self.s1).json()
+        self.assertTrue(packed["encrypted"])
+        with zipfile.ZipFile(path) as z:
+            self.assertNotIn("isaev@sch1.example.ru".encode(), z.read("changes.sqlite"))
+        shown = self.ok("--format", "json", "bundle", "inspect", path, db=self.s2).json()
+        self.assertTrue(shown["encrypted"])
+        self.assertEqual(shown["changes"], packed["changes"])  # inspect still shows sender and counts
+        r = self.fails(77, "bundle", "merge", path, db=self.s2)
+        self.assertIn("encrypted", r.err)
+        self.ok("bundle", "merge", path, db=self.hub)
+        self.assertEqual(self.ok("--format", "json", "member", "show", "Исаев Ахмед Русланович", db=self.hub)
+                         .json()["email"], "isaev@sch1.example.ru")
+        self.fails(64, "bundle", "pack", "--to", "hub", "--encrypt", "-o", self.path("x.zip"),
+                   db=self.init("new.db", title="Новая школа"))  # no hub key yet
+
+
 class Folders(Network):
     def test_sync_through_inbox_and_outbox(self):
         for d in ("hub-in", "hub-out", "s1-in", "s1-out"):

@@ -353,3 +353,27 @@ TEST_CASE("signed but hostile bundles are refused and change nothing") {
     CHECK(b.set.changes.size() == 1);
   }
 }
+
+TEST_CASE("an encrypted bundle opens only with the recipient's key") {
+  Pair p;
+  std::string hub_secret;
+  {
+    // A second hub database whose secret key the test holds.
+    Db other = Db::open(":memory:", OpenMode::create);
+    InitOptions h;
+    h.name = "УО";
+    h.role = Role::hub;
+    auto info = init_node_in(other, h, &hub_secret);
+    auto path = p.dir.file("sealed.zip");
+    auto set = collect_changes(p.school, p.hub_info.id);
+    write_bundle(set, p.school_info, p.school_secret, path, info.public_key);
+    auto closed = read_bundle(path);
+    CHECK_FALSE(closed.opened);
+    CHECK(closed.manifest.encrypted);
+    CHECK(closed.manifest.changes == 1);
+    auto opened = read_bundle(path, hub_secret);
+    CHECK(opened.opened);
+    CHECK(opened.set == set);
+    CHECK(kind_of([&] { read_bundle(path, p.school_secret); }) == ErrorKind::not_permitted);
+  }
+}
