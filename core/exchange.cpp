@@ -243,7 +243,10 @@ SyncReport sync_folders(Db& db, const std::string& inbox, const std::string& out
       report.merged.push_back(r);
       fs::create_directories(done, ec);
       auto target = done / f.path().filename();
-      if (fs::exists(target, ec)) target += "." + util::uuid7(util::system_clock_ms()).substr(0, 13);
+      if (fs::exists(target, ec)) {  // the same name merged before: keep both
+        target += ".";
+        target += util::uuid7(util::system_clock_ms()).substr(24);
+      }
       fs::rename(f.path(), target, ec);
     } catch (const Error& e) {
       if (report.failed.empty()) report.first_failure = e.kind();
