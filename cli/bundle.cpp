@@ -54,7 +54,8 @@ void setup_bundle(CLI::App& cmd, Context& ctx, std::function<void()>& action) {
   pack->add_option("-o,--output", *out, tr("the bundle file to write (never overwritten)"))
       ->required()
       ->type_name("FILE");
-  pack->add_flag("--encrypt", *encrypt, tr("seal the changes to the recipient's key (contact details are personal data)"));
+  pack->add_flag("--encrypt", *encrypt,
+                 tr("seal the changes to the recipient's key (contact details are personal data)"));
   pack->callback([&ctx, &action, to, out, encrypt] {
     action = [&ctx, to, out, encrypt] {
       auto r = core::pack_bundle(ctx.db(), *to, *out, *encrypt);

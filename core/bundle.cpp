@@ -36,7 +36,8 @@ constexpr std::uint64_t k_max_changes_db = 4ull << 30;  // 4 GiB
 constexpr int k_max_value_length = 16 << 20;            // one field value: 16 MiB
 
 const char* k_changes_schema =
-    "CREATE TABLE node (id TEXT PRIMARY KEY, name TEXT NOT NULL, role TEXT NOT NULL, public_key TEXT NOT NULL);"
+    "CREATE TABLE node (id TEXT PRIMARY KEY, name TEXT NOT NULL, role TEXT NOT NULL, public_key TEXT NOT NULL, "
+    "  state TEXT NOT NULL);"
     "CREATE TABLE stream (origin TEXT PRIMARY KEY, node TEXT NOT NULL, last_seq INTEGER NOT NULL, "
     "  private INTEGER NOT NULL);"
     "CREATE TABLE change (origin TEXT NOT NULL, seq INTEGER NOT NULL, tbl TEXT NOT NULL, row_id TEXT NOT NULL, "
@@ -97,12 +98,13 @@ std::string changes_db_bytes(const ChangeSet& set) {
     throw Error(ErrorKind::internal, "cannot open an in-memory database");
   out.exec("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; BEGIN;");
   out.exec(k_changes_schema);
-  RawStmt node(out.db, "INSERT INTO node VALUES (?, ?, ?, ?)");
+  RawStmt node(out.db, "INSERT INTO node VALUES (?, ?, ?, ?, ?)");
   for (const auto& n : set.nodes) {
     sqlite3_bind_text(node.s, 1, n.id.c_str(), -1, SQLITE_TRANSIENT);
     sqlite3_bind_text(node.s, 2, n.name.c_str(), -1, SQLITE_TRANSIENT);
     sqlite3_bind_text(node.s, 3, n.role.c_str(), -1, SQLITE_TRANSIENT);
     sqlite3_bind_text(node.s, 4, n.public_key.c_str(), -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(node.s, 5, n.state.c_str(), -1, SQLITE_TRANSIENT);
     step_done(out.db, node.s);
   }
   RawStmt stream(out.db, "INSERT INTO stream VALUES (?, ?, ?, ?)");
@@ -434,9 +436,9 @@ ChangeSet read_changes_db(std::string& data, const BundleManifest& m, const std:
   set.sender = m.sender;
   set.recipient = m.recipient;
   try {
-    RawStmt nodes(in.db, "SELECT id, name, role, public_key FROM node ORDER BY id");
+    RawStmt nodes(in.db, "SELECT id, name, role, public_key, state FROM node ORDER BY id");
     while (sqlite3_step(nodes.s) == SQLITE_ROW)
-      set.nodes.push_back({nodes.text(0), nodes.text(1), nodes.text(2), nodes.text(3)});
+      set.nodes.push_back({nodes.text(0), nodes.text(1), nodes.text(2), nodes.text(3), nodes.text(4)});
     RawStmt streams(in.db, "SELECT origin, node, last_seq, private FROM stream ORDER BY origin");
     while (sqlite3_step(streams.s) == SQLITE_ROW)
       set.streams.push_back({streams.text(0), streams.text(1), sqlite3_column_int64(streams.s, 2),
@@ -564,17 +566,18 @@ Bundle read_bundle(const std::string& path, const std::string& secret_key_hex) {
     std::string sk;
     util::from_hex(secret_key_hex, sk);
     unsigned char curve_sk[crypto_box_SECRETKEYBYTES], curve_pk[crypto_box_PUBLICKEYBYTES];
-    bool keys = sk.size() == crypto_sign_SECRETKEYBYTES &&
-                crypto_sign_ed25519_sk_to_curve25519(curve_sk, reinterpret_cast<const unsigned char*>(sk.data())) == 0 &&
-                crypto_sign_ed25519_pk_to_curve25519(
-                    curve_pk, reinterpret_cast<const unsigned char*>(sk.data()) + crypto_sign_SECRETKEYBYTES -
-                                  crypto_sign_PUBLICKEYBYTES) == 0;
+    bool keys =
+        sk.size() == crypto_sign_SECRETKEYBYTES &&
+        crypto_sign_ed25519_sk_to_curve25519(curve_sk, reinterpret_cast<const unsigned char*>(sk.data())) == 0 &&
+        crypto_sign_ed25519_pk_to_curve25519(curve_pk, reinterpret_cast<const unsigned char*>(sk.data()) +
+                                                           crypto_sign_SECRETKEYBYTES - crypto_sign_PUBLICKEYBYTES) ==
+            0;
     sodium_memzero(sk.data(), sk.size());
     std::string plain(data.size() >= crypto_box_SEALBYTES ? data.size() - crypto_box_SEALBYTES : 0, '\0');
-    bool opened = keys && data.size() >= crypto_box_SEALBYTES &&
-                  crypto_box_seal_open(reinterpret_cast<unsigned char*>(plain.data()),
-                                       reinterpret_cast<const unsigned char*>(data.data()), data.size(), curve_pk,
-                                       curve_sk) == 0;
+    bool opened =
+        keys && data.size() >= crypto_box_SEALBYTES &&
+        crypto_box_seal_open(reinterpret_cast<unsigned char*>(plain.data()),
+                             reinterpret_cast<const unsigned char*>(data.data()), data.size(), curve_pk, curve_sk) == 0;
     sodium_memzero(curve_sk, sizeof curve_sk);
     if (!opened)
       throw Error(ErrorKind::not_permitted,

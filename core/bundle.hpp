@@ -54,9 +54,9 @@ std::string write_bundle(const ChangeSet& set, const NodeInfo& sender, const std
 
 struct Bundle {
   BundleManifest manifest;
-  ChangeSet set;         // empty when the changes are encrypted and no key was given
-  bool opened = true;    // false: encrypted, and not opened
-  std::string sha256;    // of the whole file
+  ChangeSet set;       // empty when the changes are encrypted and no key was given
+  bool opened = true;  // false: encrypted, and not opened
+  std::string sha256;  // of the whole file
 };
 
 // Reads and verifies a bundle. The signature is checked against the key the

@@ -84,10 +84,14 @@ ChangeSet collect_changes(Db& db, const std::string& peer) {
     }
   }
   {
+    // A hub names every node it knows, with its state: that is how schools
+    // learn of approvals and revocations.
     Stmt n(db,
-           "SELECT id, name, role, public_key FROM node WHERE id = ? OR id IN (SELECT node FROM origin) ORDER BY id");
-    n.bind(1, self.id);
-    while (n.step()) set.nodes.push_back({n.column_text(0), n.column_text(1), n.column_text(2), n.column_text(3)});
+           "SELECT id, name, role, public_key, state FROM node WHERE id = ?1 OR id IN (SELECT node FROM origin) "
+           "OR ?2 ORDER BY id");
+    n.bind(1, self.id).bind(2, self.role == Role::hub ? 1 : 0);
+    while (n.step())
+      set.nodes.push_back({n.column_text(0), n.column_text(1), n.column_text(2), n.column_text(3), n.column_text(4)});
   }
 
   // One statement per table reads a row's owner, versions and fields.
@@ -179,16 +183,17 @@ class Merger {
     // Nodes named by a hub are approved; nodes named by a school are only
     // known (their relayed changes can be checked) until a hub names them.
     bool from_hub = m_sender_role == "hub";
-    Stmt approve(m_db, "UPDATE node SET state = 'approved' WHERE id = ? AND state = 'pending' AND public_key = ?");
+    Stmt take_state(m_db, "UPDATE node SET state = ? WHERE id = ? AND public_key = ? AND is_self = 0");
     for (const auto& n : m_set.nodes) {
       auto known = role_of(m_db, n.id);
       if (!known.empty()) {
         if (known != n.role)
           throw Error(ErrorKind::not_permitted,
                       trf("the bundle says node {} is a {}, but it is known here as a {}.", n.id, n.role, known));
-        if (from_hub && m_self.role != Role::hub) {
-          approve.reset();
-          approve.bind(1, n.id).bind(2, n.public_key).run();
+        if (from_hub && m_self.role != Role::hub && n.id != m_set.sender &&
+            (n.state == "approved" || n.state == "revoked" || n.state == "pending")) {
+          take_state.reset();
+          take_state.bind(1, n.state).bind(2, n.id).bind(3, n.public_key).run();
         }
         continue;
       }
@@ -199,9 +204,11 @@ class Merger {
       if (n.role != "school" && n.role != "hub")
         throw Error(ErrorKind::bad_data, trf("unknown node role «{}».", n.role));
       remember_node(m_db, n);
-      if (!from_hub && n.id != m_set.sender) {
-        Stmt pending(m_db, "UPDATE node SET state = 'pending' WHERE id = ?");
-        pending.bind(1, n.id).run();
+      if (n.id != m_set.sender) {
+        // Known from a school: pending until a hub names it. From a hub: its state.
+        std::string state = from_hub && (n.state == "approved" || n.state == "revoked") ? n.state : "pending";
+        Stmt s(m_db, "UPDATE node SET state = ? WHERE id = ?");
+        s.bind(1, state).bind(2, n.id).run();
       }
     }
   }

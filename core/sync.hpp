@@ -41,6 +41,7 @@ struct Change {
 
 struct NodeRecord {
   std::string id, name, role, public_key;
+  std::string state = "approved";  // as the sender knows it; a hub's word on it is taken
   bool operator==(const NodeRecord&) const = default;
 };
 
@@ -55,7 +56,8 @@ struct StreamRecord {
 struct ChangeSet {
   std::string sender;                 // node id
   std::string recipient;              // node id
-  std::vector<NodeRecord> nodes;      // the sender and the nodes its streams belong to
+  std::vector<NodeRecord> nodes;      // the sender, the nodes its streams belong to, and (from a
+                                      // hub) every node it knows, so that revocations travel
   std::vector<StreamRecord> streams;  // the sender's version vector
   std::vector<Change> changes;        // ordered by origin, then seq
   bool operator==(const ChangeSet&) const = default;

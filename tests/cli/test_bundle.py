@@ -122,6 +122,22 @@ class Refusals(Network):
         # Only the hub approves.
         self.fails(77, "node", "approve", "hub", db=self.s1)
 
+    def test_revocation_travels_to_the_schools(self):
+        self.enrol(self.s1, "МБОУ «СОШ № 1 г. Гудермес»")
+        self.enrol(self.s2, "МБОУ «Брагунская СОШ»")  # the hub's bundle names the first school too
+        states = {n["name"]: n["state"] for n in self.ok("--format", "json", "node", "list", db=self.s2).json()}
+        self.assertEqual(states["МБОУ «СОШ № 1 г. Гудермес»"], "approved")
+        self.ok("bundle", "merge", self.pack(self.hub, "МБОУ «СОШ № 1 г. Гудермес»"), db=self.s1)  # learns of s2
+        self.add_org(self.s1, "СОШ № 1")
+        self.ok("bundle", "merge", self.pack(self.s1, "МБОУ «Брагунская СОШ»"), db=self.s2)  # a horizontal link
+        self.ok("node", "revoke", "МБОУ «СОШ № 1 г. Гудермес»", db=self.hub)
+        self.ok("bundle", "merge", self.pack(self.hub, "МБОУ «Брагунская СОШ»"), db=self.s2)
+        states = {n["name"]: n["state"] for n in self.ok("--format", "json", "node", "list", db=self.s2).json()}
+        self.assertEqual(states["МБОУ «СОШ № 1 г. Гудермес»"], "revoked")
+        self.add_org(self.s1, "СОШ № 1 (филиал)")
+        r = self.fails(77, "bundle", "merge", self.pack(self.s1, "МБОУ «Брагунская СОШ»"), db=self.s2)
+        self.assertIn("revoked", r.err)
+
     def test_a_bundle_for_another_node_is_refused(self):
         self.enrol(self.s1, "МБОУ «СОШ № 1 г. Гудермес»")
         self.enrol(self.s2, "МБОУ «Брагунская СОШ»")

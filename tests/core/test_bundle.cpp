@@ -184,7 +184,8 @@ std::string changes_db(const std::string& sql) {
 }
 
 const char* k_tables =
-    "CREATE TABLE node (id TEXT PRIMARY KEY, name TEXT NOT NULL, role TEXT NOT NULL, public_key TEXT NOT NULL);"
+    "CREATE TABLE node (id TEXT PRIMARY KEY, name TEXT NOT NULL, role TEXT NOT NULL, public_key TEXT NOT NULL, "
+    "state TEXT NOT NULL);"
     "CREATE TABLE stream (origin TEXT PRIMARY KEY, node TEXT NOT NULL, last_seq INTEGER NOT NULL, private INTEGER NOT "
     "NULL);"
     "CREATE TABLE change (origin TEXT NOT NULL, seq INTEGER NOT NULL, tbl TEXT NOT NULL, row_id TEXT NOT NULL, "
@@ -236,7 +237,7 @@ TEST_CASE("signed but hostile bundles are refused and change nothing") {
   auto one_change = [&](const std::string& extra_sql) {
     return changes_db(
         std::string(k_tables) +
-        fmt::format("INSERT INTO node VALUES ('{0}', 'СОШ № 1', 'school', '{1}');"
+        fmt::format("INSERT INTO node VALUES ('{0}', 'СОШ № 1', 'school', '{1}', 'approved');"
                     "INSERT INTO stream VALUES ('{2}', '{0}', 1, 0);"
                     "INSERT INTO change VALUES ('{2}', 1, 'org', '01900000-0000-7000-8000-0000000000c1', '{0}', 1);"
                     "INSERT INTO field VALUES ('{2}', 1, 'name', 'x');{3}",
