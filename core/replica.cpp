@@ -14,10 +14,6 @@
 namespace setevoe::core {
 namespace {
 
-bool has_field(const TableSpec& t, std::string_view field) {
-  return field == "deleted" || std::any_of(t.fields.begin(), t.fields.end(), [&](const char* f) { return field == f; });
-}
-
 void check_fields(const TableSpec& t, const Fields& values) {
   for (const auto& [field, value] : values)
     if (!has_field(t, field)) throw Error(ErrorKind::internal, fmt::format("{} has no field {}", t.name, field));

@@ -42,7 +42,12 @@ namespace tables {
 extern const TableSpec direction, org, person, contact, membership, expertise;
 }
 const std::vector<const TableSpec*>& replicated_tables();
-const TableSpec& table_spec(std::string_view name);  // internal error when unknown
+const TableSpec& table_spec(std::string_view name);       // internal error when unknown
+const TableSpec* find_table_spec(std::string_view name);  // nullptr when unknown (input from bundles)
+// True when `field` is one of the table's fields or the tombstone "deleted".
+bool has_field(const TableSpec& table, std::string_view field);
+// The table's fields and the tombstone, in the table's order.
+std::vector<std::string> all_fields(const TableSpec& table);
 
 // Field values to write, in any order; each name must be one of the table's
 // fields.

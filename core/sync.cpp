@@ -15,23 +15,6 @@
 namespace setevoe::core {
 namespace {
 
-const TableSpec* find_table(std::string_view name) {
-  for (const auto* t : replicated_tables())
-    if (name == t->name) return t;
-  return nullptr;
-}
-
-// Every field a change may carry: the table's fields and the tombstone.
-std::vector<std::string> all_fields(const TableSpec& t) {
-  std::vector<std::string> out(t.fields.begin(), t.fields.end());
-  out.push_back("deleted");
-  return out;
-}
-
-bool has_field(const TableSpec& t, std::string_view f) {
-  return f == "deleted" || std::any_of(t.fields.begin(), t.fields.end(), [&](const char* x) { return f == x; });
-}
-
 std::string role_of(Db& db, const std::string& node) {
   Stmt s(db, "SELECT role FROM node WHERE id = ?");
   s.bind(1, node);
@@ -122,7 +105,7 @@ ChangeSet collect_changes(Db& db, const std::string& peer) {
       c.table = changes.column_text(1);
       c.row = changes.column_text(2);
       c.hlc = static_cast<std::uint64_t>(changes.column_int(3));
-      const auto* spec = find_table(c.table);
+      const auto* spec = find_table_spec(c.table);
       if (!spec) throw Error(ErrorKind::corrupt, trf("the change log names an unknown table {}.", c.table));
       auto& row = reader(*spec);
       row.bind(1, c.row);
@@ -268,7 +251,7 @@ class Merger {
                                              "sender for a new bundle.",
                                              c.origin, last, c.seq));
       last = c.seq;
-      const auto* spec = find_table(c.table);
+      const auto* spec = find_table_spec(c.table);
       if (!spec) throw Error(ErrorKind::bad_data, trf("a change names an unknown table «{}».", c.table));
       for (const auto& f : c.fields)
         if (!has_field(*spec, f.name))
@@ -374,7 +357,7 @@ class Merger {
         new_stream.bind(1, c.origin).bind(2, st.node).bind(3, st.personal ? 1 : 0).run();
         st.num = sqlite3_last_insert_rowid(m_db.handle());
       }
-      const auto& spec = *find_table(c.table);
+      const auto& spec = *find_table_spec(c.table);
       auto version = version_string(c.hlc, st.node);
       apply_fields(spec, c, version, conflict, now);
       log.reset();
@@ -478,18 +461,15 @@ class Merger {
 
   // NOT NULL columns without a default: name -> is integer.
   const std::vector<std::pair<std::string, bool>>& required_columns(const TableSpec& spec) {
+    if (auto it = m_required.find(spec.name); it != m_required.end()) return it->second;
     auto& out = m_required[spec.name];
-    if (out.empty()) {
-      Stmt s(m_db, fmt::format("PRAGMA table_info({})", spec.name));
-      while (s.step()) {
-        auto name = s.column_text(1);
-        if (s.column_int(3) && s.column_is_null(4) && name != "id" && name != "owner" && name != "_v")
-          out.emplace_back(name, s.column_text(2) == "INTEGER");
-      }
-      if (out.empty()) out.emplace_back("", false);  // computed once even when there are none
+    Stmt s(m_db, fmt::format("PRAGMA table_info({})", spec.name));
+    while (s.step()) {
+      auto name = s.column_text(1);
+      if (s.column_int(3) && s.column_is_null(4) && name != "id" && name != "owner" && name != "_v")
+        out.emplace_back(name, s.column_text(2) == "INTEGER");
     }
-    static const std::vector<std::pair<std::string, bool>> none;
-    return out.size() == 1 && out[0].first.empty() ? none : out;
+    return out;
   }
 
   // The sender's vector replaces what it acknowledged before, even when it is

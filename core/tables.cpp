@@ -4,6 +4,8 @@
 #include "core/i18n.hpp"
 #include "core/replica.hpp"
 
+#include <algorithm>
+
 namespace setevoe::core {
 namespace tables {
 
@@ -24,10 +26,26 @@ const std::vector<const TableSpec*>& replicated_tables() {
   return all;
 }
 
-const TableSpec& table_spec(std::string_view name) {
+const TableSpec* find_table_spec(std::string_view name) {
   for (const auto* t : replicated_tables())
-    if (name == t->name) return *t;
+    if (name == t->name) return t;
+  return nullptr;
+}
+
+const TableSpec& table_spec(std::string_view name) {
+  if (const auto* t = find_table_spec(name)) return *t;
   throw Error(ErrorKind::internal, "unknown replicated table " + std::string(name));
+}
+
+bool has_field(const TableSpec& table, std::string_view field) {
+  return field == "deleted" ||
+         std::any_of(table.fields.begin(), table.fields.end(), [&](const char* f) { return field == f; });
+}
+
+std::vector<std::string> all_fields(const TableSpec& table) {
+  std::vector<std::string> out(table.fields.begin(), table.fields.end());
+  out.push_back("deleted");
+  return out;
 }
 
 }  // namespace setevoe::core

@@ -48,6 +48,21 @@ inline std::string message_of(const std::function<void()>& f) {
   return {};
 }
 
+// What f threw: the kind and message of its Error, or (internal, "") when it
+// threw nothing (a case that should have failed and did not).
+struct Outcome {
+  core::ErrorKind kind = core::ErrorKind::internal;
+  std::string message;
+};
+inline Outcome outcome_of(const std::function<void()>& f) {
+  try {
+    f();
+  } catch (const core::Error& e) {
+    return {e.kind(), e.what()};
+  }
+  return {};
+}
+
 // A temporary folder removed with everything in it at the end of the scope.
 class TempDir {
  public:

@@ -124,14 +124,7 @@ TEST_CASE("damaged, forged and hostile bundles are refused with the reason") {
   for (const auto& c : cases) {
     SECTION(c.what) {
       auto path = rewrite(good, p.dir.file("bad.zip"), c.edit);
-      std::string msg;
-      ErrorKind kind = ErrorKind::internal;
-      try {
-        read_bundle(path);
-      } catch (const Error& e) {
-        msg = e.what();
-        kind = e.kind();
-      }
+      auto [kind, msg] = test::outcome_of([&] { read_bundle(path); });
       INFO(msg);
       CHECK(kind == c.kind);
       CHECK(msg.find(c.says) != std::string::npos);
@@ -243,6 +236,12 @@ TEST_CASE("signed but hostile bundles are refused and change nothing") {
                     "INSERT INTO field VALUES ('{2}', 1, 'name', 'x');{3}",
                     p.school_info.id, p.school_info.public_key, origin, extra_sql));
   };
+  // A bundle of that one change, with the counts that match it.
+  auto one_change_in = [&](Crafted& c, const std::string& extra_sql) {
+    c.changes = one_change(extra_sql);
+    c.changes_count = 1;
+    c.fields_count = 1;
+  };
   struct Case {
     const char* what;
     Crafted c;
@@ -308,20 +307,10 @@ TEST_CASE("signed but hostile bundles are refused and change nothing") {
       },
       ErrorKind::bad_data, "counts");
   add(
-      "a blob value",
-      [&](Crafted& c) {
-        c.changes = one_change("UPDATE field SET value = x'00ff';");
-        c.changes_count = 1;
-        c.fields_count = 1;
-      },
-      ErrorKind::bad_data, "type");
+      "a blob value", [&](Crafted& c) { one_change_in(c, "UPDATE field SET value = x'00ff';"); }, ErrorKind::bad_data,
+      "type");
   add(
-      "a huge value",
-      [&](Crafted& c) {
-        c.changes = one_change("UPDATE field SET value = printf('%.*c', 20000000, 'x');");
-        c.changes_count = 1;
-        c.fields_count = 1;
-      },
+      "a huge value", [&](Crafted& c) { one_change_in(c, "UPDATE field SET value = printf('%.*c', 20000000, 'x');"); },
       ErrorKind::bad_data, "changes.sqlite");
   add(
       "a manifest that is not TOML", [](Crafted& c) { c.manifest_extra = "= broken"; }, ErrorKind::bad_data,
@@ -330,15 +319,7 @@ TEST_CASE("signed but hostile bundles are refused and change nothing") {
   for (const auto& c : cases) {
     SECTION(c.what) {
       auto path = write_crafted(p, c.c, "crafted.zip");
-      std::string msg;
-      ErrorKind kind = ErrorKind::internal;
-      try {
-        auto b = read_bundle(path);
-        merge_changes(p.hub, b.set);
-      } catch (const Error& e) {
-        msg = e.what();
-        kind = e.kind();
-      }
+      auto [kind, msg] = test::outcome_of([&] { merge_changes(p.hub, read_bundle(path).set); });
       INFO(msg);
       CHECK(kind == c.kind);
       CHECK(msg.find(c.says) != std::string::npos);
@@ -347,9 +328,7 @@ TEST_CASE("signed but hostile bundles are refused and change nothing") {
   }
   SECTION("a well-formed crafted bundle is accepted: the catalogue's refusals are real") {
     Crafted c;
-    c.changes = one_change("");
-    c.changes_count = 1;
-    c.fields_count = 1;
+    one_change_in(c, "");
     auto b = read_bundle(write_crafted(p, c, "fine.zip"));
     CHECK(b.set.changes.size() == 1);
   }
