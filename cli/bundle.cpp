@@ -19,7 +19,7 @@ Json manifest_json(const core::Bundle& b) {
   std::int64_t with_fields = 0;
   for (const auto& c : b.set.changes) with_fields += c.fields.empty() ? 0 : 1;
   return Json::object()
-      .set("file_sha256", b.sha256)
+      .set("file_sha256", b.sha256)  // the bundle's id: SHA-256 of its manifest
       .set("format", m.format)
       .set("format_version", m.format_version)
       .set("schema_version", m.schema_version)
@@ -30,6 +30,10 @@ Json manifest_json(const core::Bundle& b) {
       .set("created", m.created)
       .set("changes", m.changes)
       .set("fields", m.fields)
+      .set("objects", m.objects)
+      .set("deferred", m.deferred)
+      .set("part", m.part ? Json(fmt::format("{}/{}", m.part->number, m.part->count)) : Json())
+      .set("part_set", m.part ? Json(m.part->set) : Json())
       .set("encrypted", m.encrypted)
       .set("signature", "ok");
 }
@@ -37,7 +41,8 @@ Json manifest_json(const core::Bundle& b) {
 std::vector<Column> manifest_columns() {
   return {{"sender_name", tr("Sender")},  {"sender", tr("Sender id")},    {"fingerprint", tr("Key fingerprint")},
           {"recipient", tr("Recipient")}, {"created", tr("Created")},     {"changes", tr("Changes")},
-          {"fields", tr("Field values")}, {"encrypted", tr("Encrypted")}, {"file_sha256", tr("SHA-256")},
+          {"fields", tr("Field values")}, {"objects", tr("Files")},       {"deferred", tr("Files held back")},
+          {"part", tr("Part")},           {"encrypted", tr("Encrypted")}, {"file_sha256", tr("Bundle id")},
           {"signature", tr("Signature")}};
 }
 
@@ -49,6 +54,7 @@ void setup_bundle(CLI::App& cmd, Context& ctx, std::function<void()>& action) {
   auto to = std::make_shared<std::string>();
   auto out = std::make_shared<std::string>();
   auto encrypt = std::make_shared<bool>(false);
+  auto max_size = std::make_shared<std::string>();
   auto* pack = cmd.add_subcommand("pack", tr("write a bundle of everything a peer lacks"));
   pack->add_option("--to", *to, tr("the peer: node id prefix, name, or hub"))->required()->type_name("NODE");
   pack->add_option("-o,--output", *out, tr("the bundle file to write (never overwritten)"))
@@ -56,16 +62,30 @@ void setup_bundle(CLI::App& cmd, Context& ctx, std::function<void()>& action) {
       ->type_name("FILE");
   pack->add_flag("--encrypt", *encrypt,
                  tr("seal the changes to the recipient's key (contact details are personal data)"));
-  pack->callback([&ctx, &action, to, out, encrypt] {
-    action = [&ctx, to, out, encrypt] {
-      auto r = core::pack_bundle(ctx.db(), *to, *out, *encrypt);
+  pack->add_option("--max-size", *max_size,
+                   tr("split into parts of at most this size (20M, 512K, 1G); larger files are held back"))
+      ->type_name("SIZE");
+  pack->callback([&ctx, &action, to, out, encrypt, max_size] {
+    action = [&ctx, to, out, encrypt, max_size] {
+      core::PackOptions options;
+      options.encrypt = *encrypt;
+      if (!max_size->empty()) options.max_size = parse_size(*max_size, "--max-size");
+      ProgressLine line(ctx, tr("Packing"));
+      options.progress = [&line](std::uint64_t done, std::uint64_t total) { line(done, total); };
+      auto r = core::pack_bundle(ctx.db(), *to, *out, options);
+      line.finish();
       if (ctx.format() == Format::json) {
+        auto parts = Json::array();
+        for (const auto& p : r.parts) parts.push(p);
         ctx.out() << Json::object()
                          .set("file", r.path)
+                         .set("files", parts)
                          .set("sha256", r.sha256)
                          .set("recipient", r.recipient)
                          .set("changes", r.changes)
                          .set("fields", r.fields)
+                         .set("objects", r.objects)
+                         .set("deferred", r.deferred)
                          .set("encrypted", r.encrypted)
                          .dump()
                   << '\n';
@@ -76,8 +96,20 @@ void setup_bundle(CLI::App& cmd, Context& ctx, std::function<void()>& action) {
             trf("Wrote the enrolment request {} ({} changes). Send it to the district hub and tell them the key "
                 "fingerprint: {}.",
                 r.path, r.changes, core::key_fingerprint(ctx.self().public_key)));
+      else if (r.parts.size() > 1)
+        ctx.say(
+            trf("Wrote {} parts ({} changes, {} files); send all of them: the recipient merges them in any "
+                "order, once all have arrived:",
+                r.parts.size(), r.changes, r.objects));
       else
-        ctx.say(trf("Wrote {}: {} changes, {} field values. SHA-256 {}.", r.path, r.changes, r.fields, r.sha256));
+        ctx.say(trf("Wrote {}: {} changes, {} field values, {} files.", r.path, r.changes, r.fields, r.objects));
+      if (r.parts.size() > 1)
+        for (const auto& p : r.parts) ctx.say("  " + p);
+      if (r.deferred > 0)
+        ctx.say(
+            trf("{} files are larger than --max-size allows and were held back; the recipient will ask for "
+                "them, and a bundle without --max-size (or with a larger one) brings them.",
+                r.deferred));
     };
   });
 
@@ -95,7 +127,11 @@ void setup_bundle(CLI::App& cmd, Context& ctx, std::function<void()>& action) {
       std::optional<core::Error> first_error;
       for (const auto& f : *files) {
         try {
-          auto r = core::merge_bundle(db, f, *dry_run, *approve);
+          ProgressLine line(ctx, trf("Merging {}", f));
+          auto r = core::merge_bundle(db, f, *dry_run, *approve,
+                                      [&line](std::uint64_t done, std::uint64_t total) { line(done, total); });
+          line.finish();
+          bool already = r.result.already_merged() && r.objects == 0 && !r.waiting;
           results.push(Json::object()
                            .set("file", f)
                            .set("sender", r.sender)
@@ -104,17 +140,30 @@ void setup_bundle(CLI::App& cmd, Context& ctx, std::function<void()>& action) {
                            .set("skipped", r.result.skipped)
                            .set("fields", r.result.fields)
                            .set("conflicts", r.result.conflicts)
-                           .set("already_merged", r.result.already_merged())
+                           .set("objects", r.objects)
+                           .set("wanted", r.wanted)
+                           .set("part", r.part ? Json(fmt::format("{}/{}", r.part->number, r.part->count)) : Json())
+                           .set("waiting", r.waiting)
+                           .set("already_merged", already)
                            .set("dry_run", r.dry_run));
           if (ctx.format() == Format::json) continue;
           if (r.new_node)
             ctx.say(trf("{}: «{}» is now known here (key fingerprint {}).", f, r.sender_name, r.fingerprint));
-          if (r.result.already_merged())
+          if (r.waiting)
+            ctx.say(
+                trf("{}{}: part {} of {} from «{}» is kept; {} of {} parts are here. The set is merged when all "
+                    "have arrived.",
+                    r.dry_run ? tr("(dry run) ") : "", f, r.part->number, r.part->count, r.sender_name, r.parts_here,
+                    r.part->count));
+          else if (already)
             ctx.say(trf("{}: already merged, nothing new from «{}».", f, r.sender_name));
           else
-            ctx.say(trf("{}{}: from «{}»: {} new changes, {} field values written, {} conflicts.",
+            ctx.say(trf("{}{}: from «{}»: {} new changes, {} field values written, {} conflicts, {} files.",
                         r.dry_run ? tr("(dry run) ") : "", f, r.sender_name, r.result.applied, r.result.fields,
-                        r.result.conflicts));
+                        r.result.conflicts, r.objects));
+          if (r.wanted > 0 && !r.dry_run && !r.waiting)
+            ctx.say(
+                trf("{} attached files have not arrived yet; the next bundle to the sender asks for them.", r.wanted));
         } catch (const core::Error& e) {
           // Each bundle stands alone: the others are still merged.
           if (files->size() == 1) throw;
@@ -135,9 +184,13 @@ void setup_bundle(CLI::App& cmd, Context& ctx, std::function<void()>& action) {
       ->required()
       ->type_name("DIR");
   sync->add_option("--outbox", *outbox, tr("folder to write the new bundles into"))->required()->type_name("DIR");
-  sync->callback([&ctx, &action, inbox, outbox] {
-    action = [&ctx, inbox, outbox] {
-      auto r = core::sync_folders(ctx.db(), *inbox, *outbox);
+  auto sync_max = std::make_shared<std::string>();
+  sync->add_option("--max-size", *sync_max, tr("split the bundles written into parts of at most this size"))
+      ->type_name("SIZE");
+  sync->callback([&ctx, &action, inbox, outbox, sync_max] {
+    action = [&ctx, inbox, outbox, sync_max] {
+      auto r =
+          core::sync_folders(ctx.db(), *inbox, *outbox, sync_max->empty() ? 0 : parse_size(*sync_max, "--max-size"));
       if (ctx.format() == Format::json) {
         auto merged = Json::array(), failed = Json::array(), packed = Json::array();
         for (const auto& m : r.merged)
@@ -152,9 +205,14 @@ void setup_bundle(CLI::App& cmd, Context& ctx, std::function<void()>& action) {
         ctx.out() << Json::object().set("merged", merged).set("failed", failed).set("packed", packed).dump() << '\n';
       } else {
         for (const auto& m : r.merged)
-          ctx.say(trf("merged {}: from «{}», {} new changes, {} conflicts.", m.file, m.sender_name, m.result.applied,
-                      m.result.conflicts));
-        for (const auto& p : r.packed) ctx.say(trf("wrote {}: {} changes.", p.path, p.changes));
+          if (m.waiting)
+            ctx.say(trf("kept {}: part {} of {} from «{}»; waiting for the others.", m.file, m.part->number,
+                        m.part->count, m.sender_name));
+          else
+            ctx.say(trf("merged {}: from «{}», {} new changes, {} conflicts.", m.file, m.sender_name, m.result.applied,
+                        m.result.conflicts));
+        for (const auto& p : r.packed)
+          for (const auto& f : p.parts) ctx.say(trf("wrote {}: {} changes.", f, p.changes));
         if (r.merged.empty() && r.packed.empty() && r.failed.empty())
           ctx.say(tr("Nothing to merge and nothing to send."));
       }
@@ -181,6 +239,12 @@ void setup_bundle(CLI::App& cmd, Context& ctx, std::function<void()>& action) {
   verify->callback([&ctx, &action, verify_file] {
     action = [&ctx, verify_file] {
       auto b = core::inspect_bundle(*verify_file);
+      ProgressLine line(ctx, tr("Checking"));
+      std::uint64_t total = 0;
+      for (const auto& e : b.manifest.entries)
+        if (e.name.rfind("objects/", 0) == 0) total += e.size;
+      core::read_objects(b, nullptr, [&](std::uint64_t done) { line(done, total); });
+      line.finish();
       if (ctx.format() == Format::json)
         ctx.out() << Json::object().set("file", *verify_file).set("ok", true).set("sha256", b.sha256).dump() << '\n';
       else
@@ -205,14 +269,18 @@ void setup_bundle(CLI::App& cmd, Context& ctx, std::function<void()>& action) {
                 .set("sha256", e.sha256)
                 .set("file", e.file)
                 .set("changes", e.changes)
+                .set("objects", e.objects)
+                .set("part", e.part.empty() ? Json() : Json(e.part))
                 .set("applied", e.applied ? Json(*e.applied) : Json())
                 .set("conflicts", e.conflicts ? Json(*e.conflicts) : Json()));
       std::vector<Column> columns;
       if (people)
         columns = {{"at", tr("When")},         {"direction", tr("Direction")}, {"peer_name", tr("Peer")},
-                   {"changes", tr("Changes")}, {"applied", tr("New")},         {"file", tr("File")}};
+                   {"changes", tr("Changes")}, {"applied", tr("New")},         {"objects", tr("Files")},
+                   {"file", tr("File")}};
       else
-        columns = key_columns({"direction", "at", "peer", "sha256", "file", "changes", "applied", "conflicts"});
+        columns = key_columns(
+            {"direction", "at", "peer", "sha256", "file", "changes", "applied", "conflicts", "objects", "part"});
       print_list(ctx, rows, columns, ctx.format());
     };
   });

@@ -2,6 +2,7 @@
 #include <fmt/format.h>
 
 #include "cli/app.hpp"
+#include "cli/files.hpp"
 #include "cli/output.hpp"
 #include "core/i18n.hpp"
 #include "core/member.hpp"
@@ -104,6 +105,7 @@ std::vector<Column> show_columns(Format f) {
           {"expert", tr("Expert in")},
           {"people", tr("People")},
           {"members", tr("Members")},
+          {"files", tr("Files")},
           {"owner", tr("Owner node")},
           {"created_at", tr("Created")},
           {"updated_at", tr("Changed")}};
@@ -118,11 +120,14 @@ void show_member(Context& ctx, const std::string& id, bool created) {
     if (created && ctx.quiet) ctx.out() << m.id << '\n';
     if (created) return;
     auto d = member_display(m, 36, ctx.self().time_zone);
+    d.set("files", files_line(ctx, m.id));
     if (auto owner = core::node_name(db, m.owner)) d.set("owner", fmt::format("{} ({})", *owner, m.owner));
     print_record(ctx, d, show_columns(f), f);
     return;
   }
-  print_record(ctx, member_json(m), show_columns(f), f);
+  auto j = member_json(m);
+  if (f == Format::json) j.set("files", files_json(ctx, m.id));
+  print_record(ctx, j, show_columns(f), f);
 }
 
 void setup_add(CLI::App& member, Context& ctx, std::function<void()>& action) {
@@ -224,6 +229,8 @@ void setup_member(CLI::App& app, Context& ctx, std::function<void()>& action) {
   auto* member = &app;  // made by make_app from the command table
   member->require_subcommand(1);
   setup_add(*member, ctx, action);
+  setup_file_commands(*member, ctx, action,
+                      {"MEMBER", [](Context& c, const std::string& ref) { return core::resolve_member(c.db(), ref); }});
 
   // list
   auto filter = std::make_shared<core::MemberFilter>();

@@ -164,4 +164,61 @@ void write_output(Context& ctx, const std::string& path, const std::string& cont
   }
 }
 
+ProgressLine::ProgressLine(Context& ctx, std::string label)
+    : m_ctx(ctx), m_label(std::move(label)), m_enabled(!ctx.quiet && ::isatty(STDERR_FILENO)) {}
+
+ProgressLine::~ProgressLine() {
+  finish();
+}
+
+void ProgressLine::operator()(std::uint64_t done, std::uint64_t total) {
+  if (!m_enabled || total < (8u << 20)) return;
+  auto now = std::chrono::steady_clock::now();
+  if (m_shown && done < total && now - m_last < std::chrono::milliseconds(100)) return;
+  m_last = now;
+  m_shown = true;
+  auto percent = std::min<std::uint64_t>(100, done * 100 / total);
+  m_ctx.err() << "\r\033[K" << core::trf("{}: {} % ({} of {})", m_label, percent, human_size(done), human_size(total))
+              << std::flush;
+}
+
+void ProgressLine::finish() {
+  if (m_shown) m_ctx.err() << "\r\033[K" << std::flush;
+  m_shown = false;
+}
+
+std::uint64_t parse_size(const std::string& text, const std::string& option) {
+  std::string t;
+  for (char c : text)
+    if (c != ' ') t.push_back(c);
+  std::size_t i = 0;
+  std::uint64_t n = 0;
+  while (i < t.size() && t[i] >= '0' && t[i] <= '9' && n < (1ull << 50))
+    n = n * 10 + static_cast<unsigned>(t[i++] - '0');
+  auto unit = util::fold(t.substr(i));
+  std::uint64_t mult = 0;
+  if (unit.empty() || unit == "b" || unit == "б")
+    mult = 1;
+  else if (unit == "k" || unit == "kb" || unit == "kib" || unit == "к" || unit == "кб" || unit == "киб")
+    mult = 1ull << 10;
+  else if (unit == "m" || unit == "mb" || unit == "mib" || unit == "м" || unit == "мб" || unit == "миб")
+    mult = 1ull << 20;
+  else if (unit == "g" || unit == "gb" || unit == "gib" || unit == "г" || unit == "гб" || unit == "гиб")
+    mult = 1ull << 30;
+  if (i == 0 || mult == 0 || n >= (1ull << 50))
+    throw core::Error(core::ErrorKind::usage,
+                      core::trf("{}: «{}» is not a size; write it like 20M, 512K or 1G.", option, text));
+  return n * mult;
+}
+
+std::string human_size(std::uint64_t bytes) {
+  if (bytes < 1024) return core::trf("{} B", bytes);
+  const char* units[] = {N_("{}.{} KiB"), N_("{}.{} MiB"), N_("{}.{} GiB"), N_("{}.{} TiB")};
+  double v = static_cast<double>(bytes) / 1024;
+  int u = 0;
+  while (v >= 1024 && u < 3) v /= 1024, ++u;
+  auto tenths = static_cast<std::uint64_t>(v * 10 + 0.5);
+  return core::trf(units[u], tenths / 10, tenths % 10);
+}
+
 }  // namespace setevoe::cli

@@ -3,6 +3,8 @@
 // pick what tables and CSV show.
 #pragma once
 
+#include <chrono>
+#include <cstdint>
 #include <initializer_list>
 #include <string>
 #include <vector>
@@ -36,5 +38,31 @@ std::string local_time(const std::string& iso, const std::string& tz);
 // Writes `content` to `path` all or nothing (temporary name, then rename);
 // "-" writes to stdout.
 void write_output(Context& ctx, const std::string& path, const std::string& content);
+
+// Progress of a long operation on stderr, when stderr is a terminal and not
+// --quiet: "Упаковка: 45 % (450 из 1000 МиБ)", redrawn at most ten times a
+// second, for totals of 8 MiB and more; erased when done or destroyed.
+class ProgressLine {
+ public:
+  ProgressLine(Context& ctx, std::string label);
+  ~ProgressLine();
+  ProgressLine(const ProgressLine&) = delete;
+  ProgressLine& operator=(const ProgressLine&) = delete;
+  void operator()(std::uint64_t done, std::uint64_t total);
+  void finish();
+
+ private:
+  Context& m_ctx;
+  std::string m_label;
+  bool m_enabled = false, m_shown = false;
+  std::chrono::steady_clock::time_point m_last{};
+};
+
+// A size typed by people: "20M", "512K", "1G", "20MB", "20 МБ", or bytes.
+// Multiples are binary (M = MiB). Usage error when it is none of these.
+std::uint64_t parse_size(const std::string& text, const std::string& option);
+
+// A size for people: "1,5 МиБ", "820 КиБ", "12 Б".
+std::string human_size(std::uint64_t bytes);
 
 }  // namespace setevoe::cli

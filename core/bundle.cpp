@@ -31,9 +31,11 @@ namespace {
 // Limits enforced while reading: a bundle over them is refused before it can
 // fill the disk or the memory.
 constexpr std::uint64_t k_max_entries = 100000;
-constexpr std::uint64_t k_max_manifest = 1 << 20;       // 1 MiB
-constexpr std::uint64_t k_max_changes_db = 4ull << 30;  // 4 GiB
-constexpr int k_max_value_length = 16 << 20;            // one field value: 16 MiB
+constexpr std::uint64_t k_max_manifest = 1 << 20;            // 1 MiB
+constexpr std::uint64_t k_max_changes_db = 4ull << 30;       // 4 GiB
+constexpr int k_max_value_length = 16 << 20;                 // one field value: 16 MiB
+constexpr std::uint64_t k_max_object = 64ull << 30;          // one attached file: 64 GiB
+constexpr std::uint64_t k_max_objects_total = 256ull << 30;  // all files of a bundle
 
 const char* k_changes_schema =
     "CREATE TABLE node (id TEXT PRIMARY KEY, name TEXT NOT NULL, role TEXT NOT NULL, public_key TEXT NOT NULL, "
@@ -43,7 +45,8 @@ const char* k_changes_schema =
     "CREATE TABLE change (origin TEXT NOT NULL, seq INTEGER NOT NULL, tbl TEXT NOT NULL, row_id TEXT NOT NULL, "
     "  owner TEXT NOT NULL, hlc INTEGER NOT NULL, PRIMARY KEY (origin, seq));"
     "CREATE TABLE field (origin TEXT NOT NULL, seq INTEGER NOT NULL, name TEXT NOT NULL, value, "
-    "  PRIMARY KEY (origin, seq, name));";
+    "  PRIMARY KEY (origin, seq, name));"
+    "CREATE TABLE wanted (sha256 TEXT PRIMARY KEY);";
 
 [[noreturn]] void bad(const std::string& path, const std::string& why) {
   throw Error(ErrorKind::bad_data, trf("{} is not a usable bundle: {}.", path, why));
@@ -90,6 +93,8 @@ void step_done(sqlite3* db, sqlite3_stmt* s) {
   sqlite3_reset(s);
 }
 
+}  // namespace
+
 // The change set as the bytes of an SQLite database, built in memory: no
 // temporary file is left behind if the process dies.
 std::string changes_db_bytes(const ChangeSet& set) {
@@ -133,6 +138,11 @@ std::string changes_db_bytes(const ChangeSet& set) {
       step_done(out.db, field.s);
     }
   }
+  RawStmt wanted(out.db, "INSERT OR IGNORE INTO wanted VALUES (?)");
+  for (const auto& w : set.wanted) {
+    sqlite3_bind_text(wanted.s, 1, w.c_str(), -1, SQLITE_TRANSIENT);
+    step_done(out.db, wanted.s);
+  }
   out.exec("COMMIT");
   sqlite3_int64 size = 0;
   unsigned char* bytes = sqlite3_serialize(out.db, "main", &size, 0);
@@ -141,6 +151,8 @@ std::string changes_db_bytes(const ChangeSet& set) {
   sqlite3_free(bytes);
   return data;
 }
+
+namespace {
 
 // Removes what a killed writer left in `dir`: temporary files of processes
 // that no longer run.
@@ -153,16 +165,6 @@ void remove_stale_parts(const fs::path& dir) {
     auto pid = std::atol(name.c_str() + at + 14);
     if (pid > 0 && ::kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH) fs::remove(e.path(), ec);
   }
-}
-
-std::string file_sha256(const std::string& path, std::uint64_t* size = nullptr) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw Error(ErrorKind::io, trf("cannot read {}.", path));
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  auto data = ss.str();
-  if (size) *size = data.size();
-  return util::sha256_hex(data);
 }
 
 std::string manifest_text(const BundleManifest& m) {
@@ -179,7 +181,16 @@ std::string manifest_text(const BundleManifest& m) {
   toml::table counts;
   counts.insert("changes", m.changes);
   counts.insert("fields", m.fields);
+  counts.insert("objects", m.objects);
+  counts.insert("deferred", m.deferred);
   t.insert("counts", counts);
+  if (m.part) {
+    toml::table part;
+    part.insert("set", m.part->set);
+    part.insert("number", m.part->number);
+    part.insert("count", m.part->count);
+    t.insert("part", part);
+  }
   toml::array entries;
   for (const auto& e : m.entries) {
     toml::table entry;
@@ -192,6 +203,99 @@ std::string manifest_text(const BundleManifest& m) {
   std::ostringstream out;
   out << "# setevoe bundle: see setevoe-bundle(1)\n" << t << "\n";
   return out.str();
+}
+
+// True when a file's first bytes mark a format that is compressed already
+// (JPEG, PNG, GIF, WebP, zip and the office formats built on it, PDF, MP4 and
+// QuickTime, Matroska/WebM, MP3, Ogg, gzip, 7z, RAR, DjVu): deflating it again
+// costs time and gains nothing.
+bool compressed_already(const std::string& path) {
+  unsigned char h[16] = {};
+  std::ifstream in(path, std::ios::binary);
+  in.read(reinterpret_cast<char*>(h), sizeof h);
+  auto n = in.gcount();
+  if (n < 4) return false;
+  auto starts = [&](std::initializer_list<int> bytes, std::size_t at = 0) {
+    std::size_t i = at;
+    for (int b : bytes)
+      if (i >= static_cast<std::size_t>(n) || h[i++] != b) return false;
+    return true;
+  };
+  return starts({0xFF, 0xD8, 0xFF}) || starts({0x89, 'P', 'N', 'G'}) || starts({'G', 'I', 'F', '8'}) ||
+         (starts({'R', 'I', 'F', 'F'}) && starts({'W', 'E', 'B', 'P'}, 8)) || starts({'P', 'K', 3, 4}) ||
+         starts({'%', 'P', 'D', 'F'}) || starts({'f', 't', 'y', 'p'}, 4) || starts({0x1A, 0x45, 0xDF, 0xA3}) ||
+         starts({'I', 'D', '3'}) || starts({0xFF, 0xFB}) || starts({'O', 'g', 'g', 'S'}) || starts({0x1F, 0x8B}) ||
+         starts({'7', 'z', 0xBC, 0xAF}) || starts({'R', 'a', 'r', '!'}) || starts({'A', 'T', '&', 'T'});
+}
+
+// A zip source that streams an object of the store and checks its hash as
+// libzip reads it: a damaged object fails the pack instead of travelling.
+struct ObjectSource {
+  BundleObject object;
+  int fd = -1;
+  std::unique_ptr<util::Sha256> hash;
+  std::uint64_t done = 0;
+  zip_error_t error;
+  std::string* failure;  // where to say what went wrong
+};
+
+zip_int64_t object_source(void* user, void* data, zip_uint64_t len, zip_source_cmd_t cmd) {
+  auto* src = static_cast<ObjectSource*>(user);
+  switch (cmd) {
+    case ZIP_SOURCE_OPEN:
+      src->fd = ::open(src->object.path.c_str(), O_RDONLY | O_CLOEXEC);
+      if (src->fd < 0) {
+        *src->failure = trf("the file {} is missing from the store", src->object.sha256);
+        zip_error_set(&src->error, ZIP_ER_OPEN, errno);
+        return -1;
+      }
+      ::posix_fadvise(src->fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+      src->hash = std::make_unique<util::Sha256>();
+      src->done = 0;
+      return 0;
+    case ZIP_SOURCE_READ: {
+      ssize_t n;
+      do n = ::read(src->fd, data, len);
+      while (n < 0 && errno == EINTR);
+      if (n < 0) {
+        zip_error_set(&src->error, ZIP_ER_READ, errno);
+        return -1;
+      }
+      src->hash->update(data, static_cast<std::size_t>(n));
+      src->done += static_cast<std::uint64_t>(n);
+      if (n == 0 && (src->done != src->object.size || src->hash->hex() != src->object.sha256)) {
+        *src->failure =
+            trf("the stored file {} is damaged (its contents no longer match their hash)", src->object.sha256);
+        zip_error_set(&src->error, ZIP_ER_INCONS, 0);
+        return -1;
+      }
+      return n;
+    }
+    case ZIP_SOURCE_CLOSE:
+      if (src->fd >= 0) ::close(src->fd);
+      src->fd = -1;
+      return 0;
+    case ZIP_SOURCE_STAT: {
+      auto* st = static_cast<zip_stat_t*>(data);
+      zip_stat_init(st);
+      st->size = src->object.size;
+      st->valid |= ZIP_STAT_SIZE;
+      return sizeof(zip_stat_t);
+    }
+    case ZIP_SOURCE_ERROR:
+      return zip_error_to_data(&src->error, data, len);
+    case ZIP_SOURCE_FREE:
+      if (src->fd >= 0) ::close(src->fd);
+      zip_error_fini(&src->error);
+      delete src;
+      return 0;
+    case ZIP_SOURCE_SUPPORTS:
+      return zip_source_make_command_bitmap(ZIP_SOURCE_OPEN, ZIP_SOURCE_READ, ZIP_SOURCE_CLOSE, ZIP_SOURCE_STAT,
+                                            ZIP_SOURCE_ERROR, ZIP_SOURCE_FREE, -1);
+    default:
+      zip_error_set(&src->error, ZIP_ER_OPNOTSUPP, 0);
+      return -1;
+  }
 }
 
 }  // namespace
@@ -213,7 +317,7 @@ std::string load_secret_key(const std::string& db_path) {
 }
 
 std::string write_bundle(const ChangeSet& set, const NodeInfo& sender, const std::string& secret_key_hex,
-                         const std::string& path, const std::string& encrypt_to) {
+                         const std::string& path, const std::string& encrypt_to, const BundleExtras& extras) {
   if (sodium_init() < 0) throw Error(ErrorKind::internal, "libsodium could not be initialised");
   std::error_code ec;
   auto parent = fs::path(path).parent_path();
@@ -253,6 +357,12 @@ std::string write_bundle(const ChangeSet& set, const NodeInfo& sender, const std
     for (const auto& c : set.changes) m.fields += static_cast<std::int64_t>(c.fields.size());
     BundleEntry e{"changes.sqlite", changes.size(), util::sha256_hex(changes)};
     m.entries.push_back(e);
+    std::set<std::string> carried;
+    for (const auto& o : extras.objects)
+      if (carried.insert(o.sha256).second) m.entries.push_back({"objects/" + o.sha256, o.size, o.sha256});
+    m.objects = static_cast<std::int64_t>(carried.size());
+    m.deferred = extras.deferred;
+    m.part = extras.part;
     auto manifest = manifest_text(m);
     std::string sk;
     util::from_hex(secret_key_hex, sk);
@@ -281,10 +391,28 @@ std::string write_bundle(const ChangeSet& set, const NodeInfo& sender, const std
     add("manifest.toml", zip_source_buffer(z, manifest.data(), manifest.size(), 0), false);
     add("manifest.sig", zip_source_buffer(z, signature.data(), signature.size(), 0), true);
     add("changes.sqlite", zip_source_buffer(z, changes.data(), changes.size(), 0), false);
+    std::string failure;
+    carried.clear();
+    for (const auto& o : extras.objects) {
+      if (!carried.insert(o.sha256).second) continue;
+      auto* src = new ObjectSource{o, -1, nullptr, 0, {}, &failure};
+      zip_error_init(&src->error);
+      zip_source_t* zs = zip_source_function(z, object_source, src);
+      if (!zs) {
+        zip_error_fini(&src->error);
+        delete src;
+      }
+      add(("objects/" + o.sha256).c_str(), zs, compressed_already(o.path));
+    }
+    if (extras.progress)
+      zip_register_progress_callback_with_state(
+          z, 0.002,
+          [](zip_t*, double done, void* user) { (*static_cast<const std::function<void(double)>*>(user))(done); },
+          nullptr, const_cast<std::function<void(double)>*>(&extras.progress));
     if (zip_close(z) != 0) {
-      std::string msg = zip_strerror(z);
+      std::string msg = failure.empty() ? zip_strerror(z) : failure;
       zip_discard(z);
-      throw Error(ErrorKind::io, trf("cannot write {}: {}.", path, msg));
+      throw Error(failure.empty() ? ErrorKind::io : ErrorKind::corrupt, trf("cannot write {}: {}.", path, msg));
     }
     {
       int fd = ::open(tmp.c_str(), O_RDONLY | O_CLOEXEC);
@@ -294,7 +422,7 @@ std::string write_bundle(const ChangeSet& set, const NodeInfo& sender, const std
       }
     }
     fs::rename(tmp, path);
-    return file_sha256(path);
+    return util::sha256_hex(manifest);
   } catch (...) {
     cleanup();
     throw;
@@ -384,7 +512,19 @@ BundleManifest parse_manifest(const std::string& text, const std::string& path) 
   m.encrypted = t["encrypted"].value_or(false);
   m.changes = t["counts"]["changes"].value_or<std::int64_t>(-1);
   m.fields = t["counts"]["fields"].value_or<std::int64_t>(-1);
-  if (m.changes < 0 || m.fields < 0) bad(path, tr("manifest.toml has no counts"));
+  m.objects = t["counts"]["objects"].value_or<std::int64_t>(0);
+  m.deferred = t["counts"]["deferred"].value_or<std::int64_t>(0);
+  if (m.changes < 0 || m.fields < 0 || m.objects < 0 || m.deferred < 0) bad(path, tr("manifest.toml has no counts"));
+  if (auto* part = t["part"].as_table()) {
+    PartInfo p;
+    p.set = (*part)["set"].value_or<std::string>("");
+    auto number = (*part)["number"].value_or<std::int64_t>(0), count = (*part)["count"].value_or<std::int64_t>(0);
+    if (!util::is_uuid(p.set) || count < 1 || count > 10000 || number < 1 || number > count)
+      bad(path, tr("manifest.toml describes its part of a split bundle wrongly"));
+    p.number = static_cast<int>(number);
+    p.count = static_cast<int>(count);
+    m.part = p;
+  }
   auto* entries = t["entry"].as_array();
   if (!entries) bad(path, tr("manifest.toml lists no entries"));
   for (auto& node : *entries) {
@@ -396,6 +536,9 @@ BundleManifest parse_manifest(const std::string& text, const std::string& path) 
     be.sha256 = (*e)["sha256"].value_or<std::string>("");
     if (be.name.empty() || size < 0 || be.sha256.size() != 64) bad(path, tr("manifest.toml has a malformed entry"));
     be.size = static_cast<std::uint64_t>(size);
+    // An object's name is its hash.
+    if (be.name.rfind("objects/", 0) == 0 && be.name.substr(8) != be.sha256)
+      bad(path, trf("manifest.toml gives {} another hash than its name", be.name));
     m.entries.push_back(be);
   }
   return m;
@@ -413,6 +556,7 @@ ChangeSet read_changes_db(std::string& data, const BundleManifest& m, const std:
   sqlite3_db_config(in.db, SQLITE_DBCONFIG_DEFENSIVE, 1, nullptr);
   sqlite3_db_config(in.db, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, nullptr);
   // Exactly the expected objects: no triggers, views or other tables.
+  bool found_wanted = false;
   {
     std::set<std::string> expected = {"table node",
                                       "table stream",
@@ -430,6 +574,12 @@ ChangeSet read_changes_db(std::string& data, const BundleManifest& m, const std:
       found.insert(std::string(reinterpret_cast<const char*>(sqlite3_column_text(s, 0))) + " " +
                    reinterpret_cast<const char*>(sqlite3_column_text(s, 1)));
     sqlite3_finalize(s);
+    // The list of wanted files came with format 1's schema 3; older bundles lack it.
+    if (found.count("table wanted")) {
+      found_wanted = true;
+      expected.insert("table wanted");
+      expected.insert("index sqlite_autoindex_wanted_1");
+    }
     if (found != expected) bad(path, tr("changes.sqlite does not have the tables of a bundle"));
   }
   ChangeSet set;
@@ -482,6 +632,13 @@ ChangeSet read_changes_db(std::string& data, const BundleManifest& m, const std:
     }
     if (static_cast<std::int64_t>(set.changes.size()) != m.changes || field_count != m.fields)
       bad(path, tr("the counts in manifest.toml do not match changes.sqlite"));
+    RawStmt wanted(in.db, found_wanted ? "SELECT sha256 FROM wanted ORDER BY sha256" : "SELECT NULL WHERE 0");
+    while (sqlite3_step(wanted.s) == SQLITE_ROW) {
+      auto sha = wanted.text(0);
+      if (!is_object_name(sha)) bad(path, tr("changes.sqlite asks for a file by a malformed name"));
+      if (set.wanted.size() >= k_max_entries) bad(path, tr("changes.sqlite asks for too many files"));
+      set.wanted.push_back(std::move(sha));
+    }
   } catch (const Error& e) {
     if (e.kind() == ErrorKind::bad_data) throw;
     bad(path, e.what());
@@ -545,6 +702,22 @@ Bundle read_bundle(const std::string& path, const std::string& secret_key_hex) {
   for (const auto& [name, i] : index)
     if (name != "manifest.toml" && name != "manifest.sig" && !listed.count(name))
       bad(path, trf("the zip holds {}, which manifest.toml does not list", name));
+  // Attached files: what the zip declares must be what the manifest says,
+  // within the limits (read_objects holds the reading to it).
+  std::int64_t objects = 0;
+  std::uint64_t total = 0;
+  for (const auto& e : b.manifest.entries) {
+    if (e.name.rfind("objects/", 0) != 0) continue;
+    ++objects;
+    zip_stat_t st;
+    if (zip_stat_index(zh.z, index[e.name], 0, &st) != 0 || !(st.valid & ZIP_STAT_SIZE) || st.size != e.size)
+      bad(path, trf("the entry {} is not the size manifest.toml says", e.name));
+    if (e.size > k_max_object) bad(path, trf("the entry {} is larger than the limit", e.name));
+    total += e.size;
+    if (total > k_max_objects_total) bad(path, tr("its files together are larger than the limit"));
+  }
+  if (objects != b.manifest.objects) bad(path, tr("the counts in manifest.toml do not match its files"));
+  b.path = path;
 
   // changes.sqlite: extracted into a private temporary file, hashed as read.
   const BundleEntry* entry = nullptr;
@@ -558,9 +731,10 @@ Bundle read_bundle(const std::string& path, const std::string& secret_key_hex) {
   if (b.manifest.encrypted) {
     if (secret_key_hex.empty()) {
       b.opened = false;
+      b.path = path;
       b.set.sender = b.manifest.sender;
       b.set.recipient = b.manifest.recipient;
-      b.sha256 = file_sha256(path);
+      b.sha256 = util::sha256_hex(manifest_text);
       return b;
     }
     std::string sk;
@@ -587,8 +761,74 @@ Bundle read_bundle(const std::string& path, const std::string& secret_key_hex) {
     data = std::move(plain);
   }
   b.set = read_changes_db(data, b.manifest, path);
-  b.sha256 = file_sha256(path);
+  b.sha256 = util::sha256_hex(manifest_text);
   return b;
+}
+
+StagedObjects read_objects(const Bundle& bundle, const ObjectStore* store, const ByteProgress& progress) {
+  const auto& path = bundle.path;
+  int err = 0;
+  ZipHandle zh;
+  zh.z = zip_open(path.c_str(), ZIP_RDONLY, &err);
+  if (!zh.z) bad(path, tr("it is not a zip file, or the zip is damaged or truncated"));
+  std::vector<const BundleEntry*> todo;
+  std::uint64_t need = 0;
+  for (const auto& e : bundle.manifest.entries)
+    if (e.name.rfind("objects/", 0) == 0 && !(store && store->has(e.sha256))) {
+      todo.push_back(&e);
+      need += e.size;
+    }
+  if (store && need > 0) {
+    std::error_code ec;
+    fs::create_directories(store->root(), ec);
+    store->remove_stale();
+    auto space = fs::space(store->root(), ec);
+    if (!ec && space.available < need + (64ull << 20))
+      throw Error(ErrorKind::io, trf("{}: its files need {} MiB and the disk of {} has {} MiB free. Free some space "
+                                     "and merge again; nothing was merged.",
+                                     path, need >> 20, store->root(), space.available >> 20));
+  }
+  StagedObjects staged;
+  std::vector<char> buf(k_copy_buffer);
+  std::uint64_t done = 0;
+  for (const auto* e : todo) {
+    auto index = zip_name_locate(zh.z, e->name.c_str(), ZIP_FL_ENC_RAW);
+    if (index < 0) bad(path, trf("the entry {} is missing", e->name));
+    zip_file_t* f = zip_fopen_index(zh.z, static_cast<zip_uint64_t>(index), 0);
+    if (!f) bad(path, trf("the entry {} cannot be read ({})", e->name, zip_strerror(zh.z)));
+    std::unique_ptr<zip_file_t, int (*)(zip_file_t*)> file(f, zip_fclose);
+    std::unique_ptr<ObjectStore::Writer> out;
+    if (store) out = std::make_unique<ObjectStore::Writer>(*store, e->sha256);
+    util::Sha256 hash;
+    std::uint64_t size = 0;
+    while (true) {
+      auto n = zip_fread(f, buf.data(), buf.size());
+      if (n < 0) bad(path, trf("the entry {} is damaged", e->name));
+      if (n == 0) break;
+      size += static_cast<std::uint64_t>(n);
+      // Held to the declared size while reading: a zip bomb stops here.
+      if (size > e->size) bad(path, trf("the entry {} is larger than manifest.toml says", e->name));
+      if (out)
+        out->write(buf.data(), static_cast<std::size_t>(n));
+      else
+        hash.update(buf.data(), static_cast<std::size_t>(n));
+      done += static_cast<std::uint64_t>(n);
+      if (progress) progress(done);
+    }
+    if (size != e->size) bad(path, trf("the entry {} is not the size manifest.toml says", e->name));
+    if (out) {
+      try {
+        out->finish();
+      } catch (const Error& x) {
+        if (x.kind() == ErrorKind::bad_data) bad(path, x.what());
+        throw;
+      }
+      staged.push_back(std::move(out));
+    } else if (hash.hex() != e->sha256) {
+      bad(path, trf("the file {} does not match its hash", e->sha256));
+    }
+  }
+  return staged;
 }
 
 }  // namespace setevoe::core

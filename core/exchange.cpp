@@ -7,6 +7,9 @@
 #include <filesystem>
 #include <set>
 
+#include <sodium.h>
+
+#include "core/attachment.hpp"
 #include "core/i18n.hpp"
 #include "core/util/time.hpp"
 #include "core/util/uuid.hpp"
@@ -84,7 +87,78 @@ void set_peer_state(Db& db, const std::string& node, const std::string& state) {
   tx.commit();
 }
 
-PackResult pack_bundle(Db& db, const std::string& peer_ref, const std::string& out, bool encrypt) {
+namespace {
+
+// The files a bundle for `peer` carries: those the set's attachment changes
+// name, and those the peer asked for; only those in the store.
+std::vector<BundleObject> objects_for(Db& db, const ObjectStore& store, const ChangeSet& set, const std::string& peer) {
+  std::set<std::string> shas;
+  for (const auto& c : set.changes) {
+    if (c.table != tables::attachment.name) continue;
+    std::string sha;
+    bool removed = false;
+    for (const auto& f : c.fields) {
+      if (f.name == "sha256" && std::holds_alternative<std::string>(f.value)) sha = std::get<std::string>(f.value);
+      if (f.name == "deleted" && f.value == Value(std::int64_t{1})) removed = true;
+    }
+    if (!sha.empty() && !removed) shas.insert(sha);
+  }
+  Stmt wants(db, "SELECT sha256 FROM peer_wants WHERE peer = ?");
+  wants.bind(1, peer);
+  while (wants.step()) shas.insert(wants.column_text(0));
+  std::vector<BundleObject> out;
+  for (const auto& sha : shas)
+    if (auto size = store.size_of(sha)) out.push_back({sha, *size, store.path_of(sha)});
+  return out;
+}
+
+// One part of a split bundle: its changes and files.
+struct PartPlan {
+  ChangeSet set;
+  std::uint64_t bytes = 0;  // of changes.sqlite
+  std::vector<BundleObject> objects;
+};
+
+// Room in a part for the zip's and the manifest's own records.
+constexpr std::uint64_t k_part_overhead = 32 << 10;
+constexpr std::uint64_t k_object_overhead = 512;
+
+// Divides the changes into sets whose changes.sqlite fits `budget` bytes,
+// halving a range until it fits; the order of the changes is kept.
+void split_changes(const ChangeSet& whole, std::size_t from, std::size_t to, std::uint64_t budget,
+                   std::vector<PartPlan>& out) {
+  PartPlan p;
+  p.set.sender = whole.sender;
+  p.set.recipient = whole.recipient;
+  p.set.nodes = whole.nodes;
+  p.set.streams = whole.streams;
+  p.set.wanted = whole.wanted;
+  p.set.changes.assign(whole.changes.begin() + static_cast<std::ptrdiff_t>(from),
+                       whole.changes.begin() + static_cast<std::ptrdiff_t>(to));
+  p.bytes = changes_db_bytes(p.set).size();
+  if (p.bytes <= budget) {
+    out.push_back(std::move(p));
+    return;
+  }
+  if (to - from <= 1)
+    throw Error(ErrorKind::usage,
+                trf("--max-size is too small: one change alone takes {} KiB of a bundle. Give a larger size.",
+                    (p.bytes + k_part_overhead + 1023) / 1024));
+  auto mid = from + (to - from) / 2;
+  split_changes(whole, from, mid, budget, out);
+  split_changes(whole, mid, to, budget, out);
+}
+
+std::string part_path(const std::string& out, int number, int count) {
+  namespace fs = std::filesystem;
+  fs::path p(out);
+  auto name = fmt::format("{}-part{}-of-{}{}", p.stem().string(), number, count, p.extension().string());
+  return (p.parent_path() / name).string();
+}
+
+}  // namespace
+
+PackResult pack_bundle(Db& db, const std::string& peer_ref, const std::string& out, const PackOptions& options) {
   auto self = self_node(db);
   std::string peer;
   bool enrolment = false;
@@ -99,8 +173,10 @@ PackResult pack_bundle(Db& db, const std::string& peer_ref, const std::string& o
     if (info && info->state == "revoked")
       throw Error(ErrorKind::not_permitted, trf("the node «{}» is revoked; nothing is sent to it.", info->name));
   }
+  if (options.max_size && options.max_size < k_min_part_size)
+    throw Error(ErrorKind::usage, trf("--max-size must be at least {} KiB.", k_min_part_size >> 10));
   std::string encrypt_to;
-  if (encrypt) {
+  if (options.encrypt) {
     if (enrolment)
       throw Error(ErrorKind::usage, tr("the hub's key is not known here yet, so the enrolment request cannot be "
                                        "encrypted; send it without --encrypt (it carries no contact details the hub "
@@ -108,22 +184,109 @@ PackResult pack_bundle(Db& db, const std::string& peer_ref, const std::string& o
     encrypt_to = find_node(db, peer)->public_key;
   }
   auto secret = load_secret_key(db.path());
-  auto set = collect_changes(db, peer);
+  ObjectStore store(db.path());
+  ChangeSet set;
+  std::vector<BundleObject> objects;
+  set = collect_changes(db, peer);
+  set.wanted = wanted_objects(db, store);
+  objects = objects_for(db, store, set, peer);
   PackResult r;
   r.recipient = peer;
-  r.path = out;
   r.changes = static_cast<std::int64_t>(set.changes.size());
   for (const auto& c : set.changes) r.fields += static_cast<std::int64_t>(c.fields.size());
-  r.sha256 = write_bundle(set, self, secret, out, encrypt_to);
-  r.encrypted = encrypt;
+  r.encrypted = options.encrypt;
+
+  // The plan: one bundle, or parts that each stay under the limit.
+  std::vector<PartPlan> plan;
+  std::int64_t deferred = 0;
+  if (!options.max_size) {
+    PartPlan all;
+    all.set = std::move(set);
+    all.objects = std::move(objects);
+    plan.push_back(std::move(all));
+  } else {
+    auto budget = options.max_size - k_part_overhead;
+    if (options.encrypt) budget -= crypto_box_SEALBYTES;
+    split_changes(set, 0, set.changes.size(), budget, plan);
+    std::sort(objects.begin(), objects.end(), [](const auto& a, const auto& b) { return a.size > b.size; });
+    std::vector<std::uint64_t> used;
+    for (const auto& p : plan) used.push_back(p.bytes);
+    for (auto& o : objects) {
+      auto need = o.size + k_object_overhead;
+      if (need > budget) {  // held back: the peer will ask for it again
+        ++deferred;
+        continue;
+      }
+      std::size_t k = 0;
+      while (k < plan.size() && used[k] + need > budget) ++k;
+      if (k == plan.size()) {  // a part of its own, with no changes
+        split_changes(set, 0, 0, budget, plan);
+        used.push_back(plan.back().bytes);
+      }
+      plan[k].objects.push_back(std::move(o));
+      used[k] += need;
+    }
+  }
+
+  std::uint64_t total = 0, done_before = 0;
+  for (const auto& p : plan) {
+    total += p.bytes;
+    for (const auto& o : p.objects) total += o.size;
+  }
+  int count = static_cast<int>(plan.size());
+  std::optional<PartInfo> part;
+  if (count > 1) part = PartInfo{util::uuid7(util::system_clock_ms()), 0, count};
+  std::vector<std::pair<std::string, std::string>> written;  // path, id
+  try {
+    for (int k = 0; k < count; ++k) {
+      auto& p = plan[static_cast<std::size_t>(k)];
+      BundleExtras extras;
+      extras.objects = p.objects;
+      extras.deferred = deferred;
+      if (part) {
+        part->number = k + 1;
+        extras.part = part;
+      }
+      std::uint64_t part_bytes = p.bytes;
+      for (const auto& o : p.objects) part_bytes += o.size;
+      if (options.progress)
+        extras.progress = [&, part_bytes](double fraction) {
+          options.progress(done_before + static_cast<std::uint64_t>(fraction * static_cast<double>(part_bytes)), total);
+        };
+      auto path = part ? part_path(out, k + 1, count) : out;
+      auto id = write_bundle(p.set, self, secret, path, encrypt_to, extras);
+      written.emplace_back(path, id);
+      done_before += part_bytes;
+      r.objects += static_cast<std::int64_t>(p.objects.size());
+      if (options.max_size && std::filesystem::file_size(path) > options.max_size)
+        throw Error(ErrorKind::internal, trf("{} came out larger than --max-size", path));
+    }
+  } catch (...) {
+    std::error_code ec;
+    for (const auto& w : written) std::filesystem::remove(w.first, ec);
+    throw;
+  }
+  r.deferred = deferred;
+  r.path = written.front().first;
+  r.sha256 = written.front().second;
+  for (const auto& w : written) r.parts.push_back(w.first);
+
   Transaction tx(db, Transaction::Kind::write);
-  Stmt log(db, "INSERT INTO bundle_log (direction, at, peer, sha256, file, changes) VALUES ('sent', ?, ?, ?, ?, ?)");
-  log.bind(1, util::iso_utc(util::system_clock_ms()))
-      .bind(2, peer)
-      .bind(3, r.sha256)
-      .bind(4, out)
-      .bind(5, r.changes)
-      .run();
+  Stmt log(db,
+           "INSERT INTO bundle_log (direction, at, peer, sha256, file, changes, objects, part) "
+           "VALUES ('sent', ?, ?, ?, ?, ?, ?, ?)");
+  for (int k = 0; k < count; ++k) {
+    const auto& p = plan[static_cast<std::size_t>(k)];
+    log.reset();
+    log.bind(1, util::iso_utc(util::system_clock_ms()))
+        .bind(2, peer)
+        .bind(3, written[static_cast<std::size_t>(k)].second)
+        .bind(4, written[static_cast<std::size_t>(k)].first)
+        .bind(5, static_cast<std::int64_t>(p.set.changes.size()))
+        .bind(6, static_cast<std::int64_t>(p.objects.size()));
+    log.bind(7, part ? std::optional<std::string>(fmt::format("{} {}/{}", part->set, k + 1, count)) : std::nullopt);
+    log.run();
+  }
   if (!peer.empty()) touch(db, peer);
   tx.commit();
   return r;
@@ -133,35 +296,19 @@ Bundle inspect_bundle(const std::string& path) {
   return read_bundle(path);
 }
 
-MergeReport merge_bundle(Db& db, const std::string& path, bool dry_run, bool approve) {
-  std::string secret;
-  try {
-    secret = load_secret_key(db.path());
-  } catch (const Error&) {
-    // Only an encrypted bundle needs it; read_bundle says so then.
-  }
-  auto bundle = read_bundle(path, secret);
-  if (!bundle.opened)
-    throw Error(ErrorKind::not_found, trf("{}: the bundle is encrypted and this node's secret key ({}) is missing.",
-                                          path, key_path_for(db.path())));
-  const auto& m = bundle.manifest;
-  auto self = self_node(db);
-  MergeReport report;
-  report.file = path;
-  report.sha256 = bundle.sha256;
-  report.sender = m.sender;
-  report.sender_name = m.sender_name;
-  report.fingerprint = key_fingerprint(m.sender_key);
-  report.dry_run = dry_run;
+namespace {
 
-  // Trust: the sender is known with this key and approved, or becomes known
-  // by the rules of enrolment. Everything below is one transaction, so that a
-  // dry run or a refusal leaves nothing behind (but the record of a school
-  // asking to join, which the moderator must see).
+// Trust (DESIGN.md, "Trust"): the sender is known here with this key and
+// approved, or becomes known by the rules of enrolment. Runs inside the
+// merge's transaction; `tx` is committed early only to keep the record of a
+// school asking to join, which the moderator must see.
+void check_trust(Db& db, Transaction& tx, const Bundle& bundle, bool dry_run, bool approve, MergeReport& report) {
+  const auto& m = bundle.manifest;
+  const auto& path = report.file;
+  auto self = self_node(db);
   std::string sender_role;
   for (const auto& n : bundle.set.nodes)
     if (n.id == m.sender) sender_role = n.role;
-  Transaction tx(db, Transaction::Kind::write);
   auto known = find_node(db, m.sender);
   Stmt state(db, "UPDATE node SET state = ? WHERE id = ?");
   if (known) {
@@ -208,20 +355,179 @@ MergeReport merge_bundle(Db& db, const std::string& path, bool dry_run, bool app
     remember_node(db, {m.sender, m.sender_name, "hub", m.sender_key});
     report.new_node = true;
   }
+}
 
-  report.result = merge_changes_in(db, bundle.set);
-  if (dry_run) return report;  // the transaction rolls back
+// Parts of split bundles wait beside the database until their set is whole:
+// <db>.parts/<set id>/<number>.zip
+std::filesystem::path parts_root(const Db& db) {
+  return db.path() + ".parts";
+}
+
+bool set_merged(Db& db, const std::string& set) {
+  Stmt s(db, "SELECT 1 FROM bundle_log WHERE direction = 'received' AND part LIKE ? LIMIT 1");
+  s.bind(1, set + " %");
+  return s.step();
+}
+
+// Removes the kept parts of sets merged already (a merge killed after its
+// commit leaves them) and temporaries of dead processes.
+void tidy_parts(Db& db) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  for (const auto& e : fs::directory_iterator(parts_root(db), ec)) {
+    auto name = e.path().filename().string();
+    if (util::is_uuid(name) && set_merged(db, name)) fs::remove_all(e.path(), ec);
+  }
+}
+
+// Copies a part into the folder of its set (temporary name, then rename).
+void keep_part(const std::string& from, const std::filesystem::path& to) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  if (fs::exists(to, ec)) return;
+  fs::create_directories(to.parent_path(), ec);
+  if (ec)
+    throw Error(ErrorKind::cannot_create,
+                trf("cannot create the folder {}: {}.", to.parent_path().string(), ec.message()));
+  auto tmp = to;
+  tmp += ".tmp";
+  fs::copy_file(from, tmp, fs::copy_options::overwrite_existing, ec);
+  if (!ec) fs::rename(tmp, to, ec);
+  if (ec) {
+    fs::remove(tmp, ec);
+    throw Error(ErrorKind::io, trf("cannot keep {} in {}: {}.", from, to.parent_path().string(), ec.message()));
+  }
+}
+
+}  // namespace
+
+MergeReport merge_bundle(Db& db, const std::string& path, bool dry_run, bool approve, const Progress& progress) {
+  namespace fs = std::filesystem;
+  std::string secret;
+  try {
+    secret = load_secret_key(db.path());
+  } catch (const Error&) {
+    // Only an encrypted bundle needs it; read_bundle says so then.
+  }
+  auto bundle = read_bundle(path, secret);
+  if (!bundle.opened)
+    throw Error(ErrorKind::not_found, trf("{}: the bundle is encrypted and this node's secret key ({}) is missing.",
+                                          path, key_path_for(db.path())));
+  const auto m = bundle.manifest;
+  MergeReport report;
+  report.file = path;
+  report.sha256 = bundle.sha256;
+  report.sender = m.sender;
+  report.sender_name = m.sender_name;
+  report.fingerprint = key_fingerprint(m.sender_key);
+  report.dry_run = dry_run;
+  report.part = m.part;
+
+  // Everything below is one transaction, so that a dry run or a refusal
+  // leaves nothing behind.
+  Transaction tx(db, Transaction::Kind::write);
+  check_trust(db, tx, bundle, dry_run, approve, report);
+
+  // A part of a split bundle: kept until its set is whole.
+  std::vector<Bundle> parts;
+  std::string part_label;
+  if (m.part && m.part->count > 1) {
+    const auto& p = *m.part;
+    part_label = fmt::format("{} {}/{}", p.set, p.number, p.count);
+    tidy_parts(db);
+    if (set_merged(db, p.set)) {
+      report.parts_here = p.count;
+      if (!dry_run) tx.commit();
+      return report;  // already merged
+    }
+    auto dir = parts_root(db) / p.set;
+    if (!dry_run) keep_part(path, dir / fmt::format("{}.zip", p.number));
+    std::vector<std::string> files;
+    for (int k = 1; k <= p.count; ++k) {
+      auto kept = dir / fmt::format("{}.zip", k);
+      std::error_code ec;
+      if (k == p.number)
+        files.push_back(path);
+      else if (fs::exists(kept, ec))
+        files.push_back(kept.string());
+    }
+    report.parts_here = static_cast<int>(files.size());
+    if (report.parts_here < p.count) {
+      report.waiting = true;
+      if (!dry_run) tx.commit();
+      return report;
+    }
+    for (int k = 1; k <= p.count; ++k) {
+      if (k == p.number) {
+        parts.push_back(std::move(bundle));
+        continue;
+      }
+      auto other = read_bundle(files[static_cast<std::size_t>(k - 1)], secret);
+      const auto& om = other.manifest;
+      if (om.sender != m.sender || om.sender_key != m.sender_key || !om.part || om.part->set != p.set ||
+          om.part->count != p.count || om.part->number != k || !other.opened)
+        throw Error(ErrorKind::bad_data, trf("{} is not part {} of the set {}; delete it and merge the parts again.",
+                                             files[static_cast<std::size_t>(k - 1)], k, p.set));
+      parts.push_back(std::move(other));
+    }
+  } else {
+    parts.push_back(std::move(bundle));
+  }
+  ChangeSet set = std::move(parts.front().set);
+  for (std::size_t k = 1; k < parts.size(); ++k) {
+    auto& more = parts[k].set.changes;
+    set.changes.insert(set.changes.end(), std::make_move_iterator(more.begin()), std::make_move_iterator(more.end()));
+    more.clear();
+  }
+
+  // The files: checked and written under temporary names before any change
+  // is applied.
+  ObjectStore store(db.path());
+  std::uint64_t total = 0, before = 0;
+  for (const auto& b : parts)
+    for (const auto& e : b.manifest.entries)
+      if (e.name.rfind("objects/", 0) == 0 && !store.has(e.sha256)) total += e.size;
+  StagedObjects staged;
+  for (const auto& b : parts) {
+    ByteProgress each;
+    if (progress) each = [&](std::uint64_t done) { progress(before + done, total); };
+    auto got = read_objects(b, &store, each);
+    for (auto& g : got) {
+      before += g->size();
+      staged.push_back(std::move(g));
+    }
+  }
+
+  report.result = merge_changes_in(db, set);
+  // What the sender still lacks replaces what it asked for before.
+  Stmt forget(db, "DELETE FROM peer_wants WHERE peer = ?");
+  forget.bind(1, m.sender).run();
+  Stmt want(db, "INSERT OR IGNORE INTO peer_wants (peer, sha256) VALUES (?, ?)");
+  for (const auto& sha : set.wanted) want.reset(), want.bind(1, m.sender).bind(2, sha).run();
+  report.objects = static_cast<std::int64_t>(staged.size());
+  if (dry_run) return report;  // the transaction rolls back; the staged files vanish
+  for (auto& o : staged) o->commit();
   Stmt log(db,
-           "INSERT INTO bundle_log (direction, at, peer, sha256, file, changes, applied, conflicts) "
-           "VALUES ('received', ?, ?, ?, ?, ?, ?, ?)");
-  log.bind(1, util::iso_utc(util::system_clock_ms())).bind(2, m.sender).bind(3, bundle.sha256).bind(4, path);
-  log.bind(5, m.changes).bind(6, report.result.applied).bind(7, report.result.conflicts).run();
+           "INSERT INTO bundle_log (direction, at, peer, sha256, file, changes, applied, conflicts, objects, part) "
+           "VALUES ('received', ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+  log.bind(1, util::iso_utc(util::system_clock_ms())).bind(2, m.sender).bind(3, report.sha256).bind(4, path);
+  log.bind(5, static_cast<std::int64_t>(set.changes.size()))
+      .bind(6, report.result.applied)
+      .bind(7, report.result.conflicts)
+      .bind(8, report.objects);
+  log.bind(9, part_label.empty() ? std::nullopt : std::optional<std::string>(part_label));
+  log.run();
   touch(db, m.sender);
   tx.commit();
+  if (m.part && m.part->count > 1) {
+    std::error_code ec;
+    fs::remove_all(parts_root(db) / m.part->set, ec);
+  }
+  report.wanted = static_cast<std::int64_t>(wanted_objects(db, store).size());
   return report;
 }
 
-SyncReport sync_folders(Db& db, const std::string& inbox, const std::string& outbox) {
+SyncReport sync_folders(Db& db, const std::string& inbox, const std::string& outbox, std::uint64_t max_size) {
   namespace fs = std::filesystem;
   std::error_code ec;
   for (const auto& dir : {inbox, outbox})
@@ -260,16 +566,27 @@ SyncReport sync_folders(Db& db, const std::string& inbox, const std::string& out
     if (c != '-' && c != ':') time.push_back(c == 'T' ? '-' : c);
   auto peers = list_peers(db);
   bool hub_known = std::any_of(peers.begin(), peers.end(), [](const PeerInfo& p) { return p.role == "hub"; });
+  PackOptions options;
+  options.max_size = max_size;
   if (self.role == Role::school && !hub_known)  // not enrolled yet: ask to join
     report.packed.push_back(pack_bundle(
-        db, "hub", (fs::path(outbox) / fmt::format("{}-to-hub-{}.zip", self.id.substr(28), time)).string()));
+        db, "hub", (fs::path(outbox) / fmt::format("{}-to-hub-{}.zip", self.id.substr(28), time)).string(), options));
+  ObjectStore store(db.path());
+  auto has_wanted = [&](const std::string& peer) {
+    Stmt w(db, "SELECT sha256 FROM peer_wants WHERE peer = ?");
+    w.bind(1, peer);
+    while (w.step())
+      if (store.has(w.column_text(0))) return true;
+    return false;
+  };
   for (const auto& p : peers) {
     if (p.state != "approved") continue;
-    if (p.unsent == 0 && !heard_from.count(p.id)) continue;  // nothing to send, nothing to acknowledge
+    // Nothing to send, nothing to acknowledge, no file it asked for.
+    if (p.unsent == 0 && !heard_from.count(p.id) && !has_wanted(p.id)) continue;
     // The random ends of the ids: their beginnings are the same for nodes made
     // in the same days (UUIDv7 starts with the time).
     auto name = fmt::format("{}-to-{}-{}.zip", self.id.substr(28), p.id.substr(28), time);
-    report.packed.push_back(pack_bundle(db, p.id, (fs::path(outbox) / name).string()));
+    report.packed.push_back(pack_bundle(db, p.id, (fs::path(outbox) / name).string(), options));
   }
   return report;
 }
@@ -277,13 +594,22 @@ SyncReport sync_folders(Db& db, const std::string& inbox, const std::string& out
 std::vector<LogEntry> bundle_log(Db& db) {
   std::vector<LogEntry> out;
   Stmt s(db,
-         "SELECT l.direction, l.at, l.peer, coalesce(n.name, ''), l.sha256, l.file, l.changes, l.applied, l.conflicts "
+         "SELECT l.direction, l.at, l.peer, coalesce(n.name, ''), l.sha256, l.file, l.changes, l.applied, l.conflicts, "
+         "  l.objects, coalesce(l.part, '') "
          "FROM bundle_log l LEFT JOIN node n ON n.id = l.peer ORDER BY l.id");
   while (s.step()) {
-    LogEntry e{s.column_text(0), s.column_text(1), s.column_text(2), s.column_text(3), s.column_text(4),
-               s.column_text(5), s.column_int(6),  std::nullopt,     std::nullopt};
+    LogEntry e;
+    e.direction = s.column_text(0);
+    e.at = s.column_text(1);
+    e.peer = s.column_text(2);
+    e.peer_name = s.column_text(3);
+    e.sha256 = s.column_text(4);
+    e.file = s.column_text(5);
+    e.changes = s.column_int(6);
     if (!s.column_is_null(7)) e.applied = s.column_int(7);
     if (!s.column_is_null(8)) e.conflicts = s.column_int(8);
+    e.objects = s.column_int(9);
+    e.part = s.column_text(10);
     out.push_back(std::move(e));
   }
   return out;

@@ -3,6 +3,8 @@
 // (change sets) and core/bundle (files).
 #pragma once
 
+#include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -28,32 +30,59 @@ std::string resolve_peer(Db& db, const std::string& ref);
 // Hub only: approves a pending or revoked node; revokes an approved one.
 void set_peer_state(Db& db, const std::string& node, const std::string& state);
 
+// Progress of a long pack or merge: bytes done of the total.
+using Progress = std::function<void(std::uint64_t done, std::uint64_t total)>;
+
+struct PackOptions {
+  bool encrypt = false;        // seal the changes to the peer's key
+  std::uint64_t max_size = 0;  // bytes; 0: no limit. Larger bundles are split into parts of at most
+                               // this size, and files that cannot fit are held back.
+  Progress progress;
+};
+
+// The smallest --max-size accepted.
+inline constexpr std::uint64_t k_min_part_size = 256 << 10;
+
 struct PackResult {
   std::string path, sha256, recipient;  // recipient empty: an enrolment request
+  std::vector<std::string> parts;       // every file written (one unless split)
   std::int64_t changes = 0, fields = 0;
+  std::int64_t objects = 0;   // files carried
+  std::int64_t deferred = 0;  // files held back (larger than --max-size allows)
   bool encrypted = false;
 };
 
-// Packs everything `peer_ref` lacks into a bundle at `out`. A school that
-// knows no hub yet packs an enrolment request with "hub". With `encrypt` the
-// changes are sealed to the peer's key. Errors: as resolve_peer and
-// write_bundle; not_found when the secret key is missing; usage when an
-// enrolment request is to be encrypted.
-PackResult pack_bundle(Db& db, const std::string& peer_ref, const std::string& out, bool encrypt = false);
+// Packs everything `peer_ref` lacks into a bundle at `out`: the changes it
+// has not acknowledged, the files those changes attach, and the files it
+// asked for. A school that knows no hub yet packs an enrolment request with
+// "hub". Split into parts, the files are named out's stem + "-partK-of-N".
+// Errors: as resolve_peer and write_bundle; not_found when the secret key is
+// missing; usage when an enrolment request is to be encrypted, or the
+// limit is too small for one change.
+PackResult pack_bundle(Db& db, const std::string& peer_ref, const std::string& out, const PackOptions& options = {});
 
 struct MergeReport {
   std::string file, sha256, sender, sender_name, fingerprint;
   MergeResult result;
   bool dry_run = false;
-  bool new_node = false;  // the sender became known (approved or pinned) by this merge
+  bool new_node = false;         // the sender became known (approved or pinned) by this merge
+  std::int64_t objects = 0;      // files received that were new here
+  std::int64_t wanted = 0;       // files this node still lacks after the merge (a later bundle brings them)
+  std::optional<PartInfo> part;  // a part of a split bundle
+  int parts_here = 0;            // parts of its set received so far
+  bool waiting = false;          // a part was kept; the set applies when all parts are here
 };
 
 // Verifies a bundle file and merges it, all or nothing. The sender must be
 // an approved node whose key matches; a hub met for the first time by a
 // school is pinned; a school asking a hub to join is recorded as pending and
-// refused until approved (or `approve`). Errors: as read_bundle and
-// merge_changes; not_permitted for untrusted senders.
-MergeReport merge_bundle(Db& db, const std::string& path, bool dry_run, bool approve);
+// refused until approved (or `approve`). The files it carries are checked
+// and written into the store before the changes are applied, and put in
+// place when the merge commits. A part of a split bundle is kept beside the
+// database (<db>.parts/) until all its parts are here; the whole set then
+// merges as one. Errors: as read_bundle and merge_changes; not_permitted for
+// untrusted senders.
+MergeReport merge_bundle(Db& db, const std::string& path, bool dry_run, bool approve, const Progress& progress = {});
 
 struct SyncReport {
   std::vector<MergeReport> merged;                          // bundles merged (or already merged)
@@ -69,14 +98,14 @@ struct SyncReport {
 // has something to receive or to be told into `outbox` (a school that knows
 // no hub yet writes its enrolment request). Errors: not_found when a folder
 // is missing.
-SyncReport sync_folders(Db& db, const std::string& inbox, const std::string& outbox);
+SyncReport sync_folders(Db& db, const std::string& inbox, const std::string& outbox, std::uint64_t max_size = 0);
 
 // Reads and verifies a bundle without touching the database.
 Bundle inspect_bundle(const std::string& path);
 
 struct LogEntry {
-  std::string direction, at, peer, peer_name, sha256, file;
-  std::int64_t changes = 0;
+  std::string direction, at, peer, peer_name, sha256, file, part;
+  std::int64_t changes = 0, objects = 0;
   std::optional<std::int64_t> applied, conflicts;
 };
 std::vector<LogEntry> bundle_log(Db& db);

@@ -51,10 +51,11 @@ const std::vector<Term>& terms_of(const std::vector<TermSpec>& specs) {
   return out;
 }
 
-const std::vector<TermSpec>& specs_of(const std::vector<Term>& terms) {
-  if (&terms == &terms_of(k_org_kinds)) return k_org_kinds;
-  if (&terms == &terms_of(k_statuses)) return k_statuses;
-  return k_roles;
+// The aliases of a term of the registry's vocabularies ("" for others).
+const char* aliases_of(const std::vector<Term>& terms, std::size_t i) {
+  for (const auto* specs : {&k_org_kinds, &k_statuses, &k_roles})
+    if (&terms == &terms_of(*specs)) return (*specs)[i].aliases;
+  return "";
 }
 }  // namespace
 
@@ -71,12 +72,12 @@ const std::vector<Term>& group_roles() {
 std::string parse_term(const std::vector<Term>& terms, std::string_view text, std::string_view what) {
   auto folded = util::fold(util::trim(text));
   std::string codes;
-  for (const auto& spec : specs_of(terms)) {
-    const auto& t = spec.term;
+  for (std::size_t i = 0; i < terms.size(); ++i) {
+    const auto& t = terms[i];
     if (folded == t.code || folded == util::fold(t.label) || folded == util::fold(tr(t.label)) ||
         folded == util::fold(t.ru))
       return t.code;
-    for (const auto& alias : util::split_list(spec.aliases, '|'))
+    for (const auto& alias : util::split_list(aliases_of(terms, i), '|'))
       if (folded == alias) return t.code;
     codes += (codes.empty() ? "" : ", ") + std::string(t.code);
   }

@@ -2,6 +2,7 @@
 #include "core/node.hpp"
 
 #include <fcntl.h>
+#include <fmt/format.h>
 #include <sodium.h>
 #include <unistd.h>
 
@@ -164,6 +165,11 @@ std::optional<std::string> node_name(Db& db, const std::string& node_id) {
   s.bind(1, node_id);
   if (!s.step()) return std::nullopt;
   return s.column_text(0);
+}
+
+std::string node_label(Db& db, const std::string& node_id) {
+  auto name = node_name(db, node_id);
+  return name ? fmt::format("«{}» ({})", *name, node_id) : node_id;
 }
 
 std::string key_fingerprint(const std::string& public_key_hex) {

@@ -49,6 +49,8 @@ NodeInfo self_node(Db& db);
 
 // The name of a node this database knows, or nothing.
 std::optional<std::string> node_name(Db& db, const std::string& node_id);
+// «Name» (id) of a node for messages; the bare id when it is not known.
+std::string node_label(Db& db, const std::string& node_id);
 
 // The fingerprint people compare by phone: the first 16 bytes of the
 // SHA-256 of the public key, in groups of four hex digits.

@@ -19,11 +19,6 @@ void check_fields(const TableSpec& t, const Fields& values) {
     if (!has_field(t, field)) throw Error(ErrorKind::internal, fmt::format("{} has no field {}", t.name, field));
 }
 
-std::string node_label(Db& db, const std::string& node_id) {
-  auto name = node_name(db, node_id);
-  return name ? fmt::format("«{}» ({})", *name, node_id) : node_id;
-}
-
 }  // namespace
 
 std::string field_version(const std::string& versions_json, std::string_view field, std::string_view owner) {

@@ -39,7 +39,7 @@ struct TableSpec {
 
 // The replicated tables known to this version (defined in core/tables.cpp).
 namespace tables {
-extern const TableSpec direction, org, person, contact, membership, expertise;
+extern const TableSpec direction, org, person, contact, membership, expertise, attachment;
 }
 const std::vector<const TableSpec*>& replicated_tables();
 const TableSpec& table_spec(std::string_view name);       // internal error when unknown

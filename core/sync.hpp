@@ -60,6 +60,7 @@ struct ChangeSet {
                                       // hub) every node it knows, so that revocations travel
   std::vector<StreamRecord> streams;  // the sender's version vector
   std::vector<Change> changes;        // ordered by origin, then seq
+  std::vector<std::string> wanted;    // attached files (SHA-256) the sender lacks and asks for
   bool operator==(const ChangeSet&) const = default;
 };
 

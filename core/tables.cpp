@@ -18,11 +18,17 @@ const TableSpec membership{"membership", N_("group membership"), {"person", "grp
 // Appointing experts is the hub's.
 const TableSpec expertise{"expertise", N_("expert appointment"), {"person", "direction"}, true};
 
+// A file attached to a row of another table; its contents are in the object
+// store. The node that attaches it owns it.
+const TableSpec attachment{
+    "attachment", N_("attached file"), {"entity", "entity_id", "role", "name", "media_type", "size", "sha256"}};
+
 }  // namespace tables
 
 const std::vector<const TableSpec*>& replicated_tables() {
   static const std::vector<const TableSpec*> all = {&tables::direction, &tables::org,        &tables::person,
-                                                    &tables::contact,   &tables::membership, &tables::expertise};
+                                                    &tables::contact,   &tables::membership, &tables::expertise,
+                                                    &tables::attachment};
   return all;
 }
 

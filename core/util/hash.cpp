@@ -43,4 +43,26 @@ std::string sha256_hex(std::string_view data) {
   return to_hex(digest, size);
 }
 
+Sha256::Sha256() : m_ctx(EVP_MD_CTX_new()) {
+  if (!m_ctx || EVP_DigestInit_ex(static_cast<EVP_MD_CTX*>(m_ctx), EVP_sha256(), nullptr) != 1)
+    throw std::runtime_error("EVP_DigestInit_ex failed");
+}
+
+Sha256::~Sha256() {
+  EVP_MD_CTX_free(static_cast<EVP_MD_CTX*>(m_ctx));
+}
+
+void Sha256::update(const void* data, std::size_t size) {
+  if (EVP_DigestUpdate(static_cast<EVP_MD_CTX*>(m_ctx), data, size) != 1)
+    throw std::runtime_error("EVP_DigestUpdate failed");
+}
+
+std::string Sha256::hex() {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int size = 0;
+  if (EVP_DigestFinal_ex(static_cast<EVP_MD_CTX*>(m_ctx), digest, &size) != 1)
+    throw std::runtime_error("EVP_DigestFinal_ex failed");
+  return to_hex(digest, size);
+}
+
 }  // namespace setevoe::util

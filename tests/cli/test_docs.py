@@ -15,7 +15,7 @@ MAN = os.path.join(SOURCE, "man")
 COMPLETIONS = os.path.join(SOURCE, "completions")
 BASH_COMPLETION = "/usr/share/bash-completion/bash_completion"
 # cli/ files that are not commands
-NOT_COMMANDS = {"main", "app", "output", "commands"}
+NOT_COMMANDS = {"files", "main", "app", "output", "commands"}
 
 
 def read(path):
@@ -423,7 +423,7 @@ class FishCompletionTest(CompletionTest):
         self.assertEqual(self.complete("setevoe member add org --kind=cre"), ["--kind=creative-group"])
 
     def test_descriptions(self):
-        out = self.shell(["fish", "--no-config", "-c", f"source {self.SCRIPT}; complete -C 'setevoe member a'"])
+        out = self.shell(["fish", "--no-config", "-c", f"source {self.SCRIPT}; complete -C 'setevoe member ad'"])
         self.assertEqual(out.strip(), "add\tadd an organisation or a person")
 
     def test_files(self):

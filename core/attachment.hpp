@@ -1,0 +1,61 @@
+// Attached files (DESIGN.md, "Data"): a row of the replicated table
+// `attachment` describes a file (name, size, media type, SHA-256) and names
+// the row it belongs to; the contents are in the object store
+// (core/objects.hpp). The same code serves every table that carries files:
+// members now, products, events and agreements later.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "core/db.hpp"
+#include "core/member.hpp"
+#include "core/objects.hpp"
+#include "core/replica.hpp"
+
+namespace setevoe::core {
+
+const std::vector<Term>& attachment_roles();  // photo | document
+
+struct Attachment {
+  std::string id, owner, entity, entity_id, role, name, media_type, sha256;
+  std::int64_t size = 0;
+  bool present = false;  // the contents are in this node's store (else: not yet received)
+};
+
+// The IANA media type of a file, by its name's extension.
+std::string media_type_for(const std::string& name);
+
+// Records a file already copied into the store (ObjectStore::add_file, done
+// before the write transaction so that a long copy does not hold it) as
+// attached to the row `entity_id` (of any table that carries files). `name` is the file's own name; a
+// path is cut to it. Attaching the same contents to the same row again
+// changes nothing and returns the existing id. Errors: not_found (no such
+// row), not_permitted (a school attaching to a row it does not own), usage
+// (a bad role).
+struct AttachResult {
+  std::string id;
+  bool added = false;  // false: it was attached already
+};
+AttachResult attach_file(Writer& w, const std::string& entity_id, const std::string& name, const std::string& role,
+                         const ObjectStore::Stored& stored);
+
+// The tables whose rows may carry files.
+const std::vector<const TableSpec*>& tables_with_files();
+
+// The files attached to a row, by name.
+std::vector<Attachment> list_attachments(Db& db, const ObjectStore& store, const std::string& entity_id);
+
+// One of the files of a row, by id prefix (4+ digits) or exact name. Errors:
+// not_found, usage (ambiguous).
+Attachment resolve_attachment(Db& db, const ObjectStore& store, const std::string& entity_id, const std::string& ref);
+
+// Detaches a file (a tombstone; the contents stay in the store).
+void detach_file(Writer& w, const std::string& attachment_id);
+
+// Objects named by attached files that this node's store lacks: it asks its
+// peers for them in its bundles.
+std::vector<std::string> wanted_objects(Db& db, const ObjectStore& store);
+
+}  // namespace setevoe::core
