@@ -55,6 +55,7 @@ void setup_bundle(CLI::App& cmd, Context& ctx, std::function<void()>& action) {
   auto out = std::make_shared<std::string>();
   auto encrypt = std::make_shared<bool>(false);
   auto max_size = std::make_shared<std::string>();
+  auto full = std::make_shared<bool>(false);
   auto* pack = cmd.add_subcommand("pack", tr("write a bundle of everything a peer lacks"));
   pack->add_option("--to", *to, tr("the peer: node id prefix, name, or hub"))->required()->type_name("NODE");
   pack->add_option("-o,--output", *out, tr("the bundle file to write (never overwritten)"))
@@ -65,10 +66,13 @@ void setup_bundle(CLI::App& cmd, Context& ctx, std::function<void()>& action) {
   pack->add_option("--max-size", *max_size,
                    tr("split into parts of at most this size (20M, 512K, 1G); larger files are held back"))
       ->type_name("SIZE");
-  pack->callback([&ctx, &action, to, out, encrypt, max_size] {
-    action = [&ctx, to, out, encrypt, max_size] {
+  pack->add_flag("--full", *full,
+                 tr("everything, as if the peer had nothing: restores a school whose disk died (init --from)"));
+  pack->callback([&ctx, &action, to, out, encrypt, max_size, full] {
+    action = [&ctx, to, out, encrypt, max_size, full] {
       core::PackOptions options;
       options.encrypt = *encrypt;
+      options.full = *full;
       if (!max_size->empty()) options.max_size = parse_size(*max_size, "--max-size");
       ProgressLine line(ctx, tr("Packing"));
       options.progress = [&line](std::uint64_t done, std::uint64_t total) { line(done, total); };

@@ -178,6 +178,7 @@ std::string manifest_text(const BundleManifest& m) {
   t.insert("recipient", m.recipient);
   t.insert("created", m.created);
   if (m.encrypted) t.insert("encrypted", true);
+  if (m.full) t.insert("full", true);
   toml::table counts;
   counts.insert("changes", m.changes);
   counts.insert("fields", m.fields);
@@ -362,6 +363,7 @@ std::string write_bundle(const ChangeSet& set, const NodeInfo& sender, const std
       if (carried.insert(o.sha256).second) m.entries.push_back({"objects/" + o.sha256, o.size, o.sha256});
     m.objects = static_cast<std::int64_t>(carried.size());
     m.deferred = extras.deferred;
+    m.full = extras.full;
     m.part = extras.part;
     auto manifest = manifest_text(m);
     std::string sk;
@@ -510,6 +512,7 @@ BundleManifest parse_manifest(const std::string& text, const std::string& path) 
   m.recipient = str("recipient");
   m.created = str("created");
   m.encrypted = t["encrypted"].value_or(false);
+  m.full = t["full"].value_or(false);
   m.changes = t["counts"]["changes"].value_or<std::int64_t>(-1);
   m.fields = t["counts"]["fields"].value_or<std::int64_t>(-1);
   m.objects = t["counts"]["objects"].value_or<std::int64_t>(0);

@@ -60,6 +60,7 @@ struct BundleManifest {
   std::int64_t objects = 0;   // files carried (entries objects/<sha256>)
   std::int64_t deferred = 0;  // files held back for a later bundle (too large for --max-size)
   bool encrypted = false;     // changes.sqlite is sealed to the recipient's key
+  bool full = false;          // everything the sender has for the recipient (bundle pack --full)
   std::optional<PartInfo> part;
   std::vector<BundleEntry> entries;
 };
@@ -75,6 +76,7 @@ struct BundleObject {
 struct BundleExtras {
   std::vector<BundleObject> objects;
   std::int64_t deferred = 0;
+  bool full = false;
   std::optional<PartInfo> part;
   // Called now and then while the zip is written, with the fraction done.
   std::function<void(double)> progress;

@@ -187,7 +187,9 @@ PackResult pack_bundle(Db& db, const std::string& peer_ref, const std::string& o
   ObjectStore store(db.path());
   ChangeSet set;
   std::vector<BundleObject> objects;
-  set = collect_changes(db, peer);
+  if (options.full && enrolment)
+    throw Error(ErrorKind::usage, tr("--full makes a bundle that restores a known node; the hub is not known here."));
+  set = collect_changes(db, peer, options.full);
   set.wanted = wanted_objects(db, store);
   objects = objects_for(db, store, set, peer);
   PackResult r;
@@ -243,6 +245,7 @@ PackResult pack_bundle(Db& db, const std::string& peer_ref, const std::string& o
       BundleExtras extras;
       extras.objects = p.objects;
       extras.deferred = deferred;
+      extras.full = options.full;
       if (part) {
         part->number = k + 1;
         extras.part = part;
@@ -292,6 +295,47 @@ PackResult pack_bundle(Db& db, const std::string& peer_ref, const std::string& o
   return r;
 }
 
+NodeInfo restore_node(const std::string& db_path, const std::vector<std::string>& files, const std::string& time_zone,
+                      const Progress& progress) {
+  if (files.empty()) throw Error(ErrorKind::usage, tr("give the hub's full bundle (all its parts)."));
+  auto first = read_bundle(files.front());
+  const auto& m = first.manifest;
+  if (!m.full)
+    throw Error(ErrorKind::usage,
+                trf("{} is not a full bundle. Ask the hub for one: setevoe bundle pack --to NODE --full.", files[0]));
+  if (!first.opened)
+    throw Error(ErrorKind::usage,
+                trf("{} is encrypted to the node's old key, which was lost with its disk. Ask the hub for a full "
+                    "bundle without --encrypt.",
+                    files[0]));
+  const NodeRecord* me = nullptr;
+  for (const auto& n : first.set.nodes)
+    if (n.id == m.recipient) me = &n;
+  if (!me || me->role != "school")
+    throw Error(ErrorKind::usage, trf("{} does not restore a school of the network.", files[0]));
+  InitOptions options;
+  options.id = me->id;
+  options.name = me->name;
+  options.time_zone = time_zone;
+  auto node = init_node(db_path, options);
+  try {
+    auto db = Db::open(db_path, OpenMode::existing);
+    for (const auto& f : files) merge_bundle(db, f, false, false, progress);
+    // Every part must have arrived: a set still waiting restored nothing.
+    if (db.query_int("SELECT count(*) FROM node WHERE role = 'hub' AND is_self = 0") == 0 ||
+        db.query_int("SELECT count(*) FROM bundle_log WHERE direction = 'received'") == 0)
+      throw Error(ErrorKind::usage, tr("not all parts of the full bundle were given; give every part."));
+  } catch (...) {
+    std::error_code ec;
+    for (const auto& p : {db_path, db_path + "-wal", db_path + "-shm", key_path_for(db_path)})
+      std::filesystem::remove(p, ec);
+    std::filesystem::remove_all(ObjectStore(db_path).root(), ec);
+    std::filesystem::remove_all(db_path + ".parts", ec);
+    throw;
+  }
+  return node;
+}
+
 Bundle inspect_bundle(const std::string& path) {
   return read_bundle(path);
 }
@@ -311,6 +355,21 @@ void check_trust(Db& db, Transaction& tx, const Bundle& bundle, bool dry_run, bo
     if (n.id == m.sender) sender_role = n.role;
   auto known = find_node(db, m.sender);
   Stmt state(db, "UPDATE node SET state = ? WHERE id = ?");
+  if (known && known->public_key != m.sender_key && self.role == Role::hub && known->role == "school" &&
+      known->state != "revoked") {
+    // A school restored after its disk died (init --from) has a new key.
+    if (!approve)
+      throw Error(ErrorKind::not_permitted,
+                  trf("{}: «{}» signs with a new key (fingerprint {}). If the school was restored after losing its "
+                      "disk, check the fingerprint with the school by phone, then merge again with --approve. Nothing "
+                      "was merged.",
+                      path, known->name, report.fingerprint));
+    Stmt rekey(db, "UPDATE node SET public_key = ?, state = 'approved' WHERE id = ?");
+    rekey.bind(1, m.sender_key).bind(2, m.sender).run();
+    report.new_node = true;
+    known->public_key = m.sender_key;
+    known->state = "approved";
+  }
   if (known) {
     if (known->public_key != m.sender_key)
       throw Error(ErrorKind::not_permitted,

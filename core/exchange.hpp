@@ -35,6 +35,7 @@ using Progress = std::function<void(std::uint64_t done, std::uint64_t total)>;
 
 struct PackOptions {
   bool encrypt = false;        // seal the changes to the peer's key
+  bool full = false;           // everything, as if the peer had nothing: restores a node whose disk died
   std::uint64_t max_size = 0;  // bytes; 0: no limit. Larger bundles are split into parts of at most
                                // this size, and files that cannot fit are held back.
   Progress progress;
@@ -99,6 +100,18 @@ struct SyncReport {
 // no hub yet writes its enrolment request). Errors: not_found when a folder
 // is missing.
 SyncReport sync_folders(Db& db, const std::string& inbox, const std::string& outbox, std::uint64_t max_size = 0);
+
+// Restores a school whose disk died from a full bundle of the hub (bundle
+// pack --full, one file or all its parts): creates a new database at
+// `db_path` for the node the bundle is for (its id and name), with a new key
+// pair, and merges the bundle into it. The node then writes under a new
+// incarnation; the hub accepts its new key once it is approved there (merge
+// --approve after a check of the fingerprint by phone). All or nothing: on
+// any error no database and no key are left. Errors: usage (not a full
+// bundle, encrypted to the old key, not for a school), and those of
+// init_node and merge_bundle.
+NodeInfo restore_node(const std::string& db_path, const std::vector<std::string>& files, const std::string& time_zone,
+                      const Progress& progress = {});
 
 // Reads and verifies a bundle without touching the database.
 Bundle inspect_bundle(const std::string& path);

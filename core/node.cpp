@@ -62,7 +62,8 @@ NodeInfo init_node_in(Db& db, const InitOptions& options, std::string* secret_ke
   crypto_sign_keypair(pk, sk);
   NodeInfo node;
   auto now = util::system_clock_ms();
-  node.id = util::uuid7(now);
+  node.id = options.id.empty() ? util::uuid7(now) : options.id;
+  if (!util::is_uuid(node.id)) throw Error(ErrorKind::usage, trf("«{}» is not a node id.", node.id));
   node.name = name;
   node.role = options.role;
   node.public_key = util::to_hex(pk, sizeof pk);

@@ -28,6 +28,7 @@ struct InitOptions {
   std::string name;
   Role role = Role::school;
   std::string time_zone = "Europe/Moscow";
+  std::string id;  // the node's id; empty: a new one. Given when a node is restored (restore_node).
 };
 
 // The path of a database's secret key file.

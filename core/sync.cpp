@@ -37,7 +37,7 @@ void remember_node(Db& db, const NodeRecord& node) {
 
 // ---- Collecting
 
-ChangeSet collect_changes(Db& db, const std::string& peer) {
+ChangeSet collect_changes(Db& db, const std::string& peer, bool full) {
   Transaction tx(db, Transaction::Kind::read);
   auto self = self_node(db);
   auto peer_role = peer.empty() ? std::string("hub") : role_of(db, peer);
@@ -95,7 +95,7 @@ ChangeSet collect_changes(Db& db, const std::string& peer) {
   for (const auto& stream : streams) {
     acked.reset();
     acked.bind(1, peer).bind(2, stream.num);
-    std::int64_t from = acked.step() ? acked.column_int(0) : 0;
+    std::int64_t from = !full && acked.step() ? acked.column_int(0) : 0;
     changes.reset();
     changes.bind(1, stream.num).bind(2, from);
     while (changes.step()) {
@@ -166,7 +166,9 @@ class Merger {
     // Nodes named by a hub are approved; nodes named by a school are only
     // known (their relayed changes can be checked) until a hub names them.
     bool from_hub = m_sender_role == "hub";
-    Stmt take_state(m_db, "UPDATE node SET state = ? WHERE id = ? AND public_key = ? AND is_self = 0");
+    // The hub's word on a node's key is taken too: a school that lost its
+    // disk comes back with a new key, which the hub approved.
+    Stmt take_state(m_db, "UPDATE node SET state = ?, public_key = ? WHERE id = ? AND is_self = 0");
     for (const auto& n : m_set.nodes) {
       auto known = role_of(m_db, n.id);
       if (!known.empty()) {
@@ -176,7 +178,7 @@ class Merger {
         if (from_hub && m_self.role != Role::hub && n.id != m_set.sender &&
             (n.state == "approved" || n.state == "revoked" || n.state == "pending")) {
           take_state.reset();
-          take_state.bind(1, n.state).bind(2, n.id).bind(3, n.public_key).run();
+          take_state.bind(1, n.state).bind(2, n.public_key).bind(3, n.id).run();
         }
         continue;
       }

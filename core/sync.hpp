@@ -68,7 +68,9 @@ struct ChangeSet {
 // only between their owner and a hub. An empty `peer` is a hub not known yet
 // (a school's enrolment request): everything, for a hub. Error: not_found
 // when the peer is not a known node.
-ChangeSet collect_changes(Db& db, const std::string& peer);
+// With `full`, everything, as if the peer had acknowledged nothing (a full
+// bundle that restores a node whose disk died).
+ChangeSet collect_changes(Db& db, const std::string& peer, bool full = false);
 
 struct MergeResult {
   std::int64_t applied = 0;    // changes new to this node
