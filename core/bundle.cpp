@@ -781,10 +781,10 @@ StagedObjects read_objects(const Bundle& bundle, const ObjectStore* store, const
       todo.push_back(&e);
       need += e.size;
     }
+  if (store) store->remove_stale();  // what a merge killed while staging left
   if (store && need > 0) {
     std::error_code ec;
     fs::create_directories(store->root(), ec);
-    store->remove_stale();
     auto space = fs::space(store->root(), ec);
     if (!ec && space.available < need + (64ull << 20))
       throw Error(ErrorKind::io, trf("{}: its files need {} MiB and the disk of {} has {} MiB free. Free some space "

@@ -8,6 +8,7 @@
 #include <filesystem>
 
 #include "core/i18n.hpp"
+#include "core/objects.hpp"
 #include "core/replica.hpp"
 
 namespace setevoe::core {
@@ -73,8 +74,46 @@ std::vector<std::string> check_database(Db& db) {
         fmt::format("SELECT count(*) FROM {} WHERE NOT json_valid(_v) OR json_type(_v) <> 'object'", t->name));
     if (bad) problems.push_back(trf("rows of table {} without valid field versions: {}", t->name, bad));
   }
+  // Attached files: every stored object must still match its name. Missing
+  // ones are not problems: they come with a later bundle.
+  ObjectStore store(db.path());
+  Stmt files(db, "SELECT DISTINCT sha256 FROM attachment WHERE deleted = 0 ORDER BY sha256");
+  while (files.step()) {
+    auto sha = files.column_text(0);
+    if (!is_object_name(sha))
+      problems.push_back(trf("an attached file has a malformed hash «{}»", sha));
+    else if (store.has(sha) && !store.verify(sha))
+      problems.push_back(trf("the stored file {} is damaged (its contents no longer match their hash)", sha));
+  }
   return problems;
 }
+
+namespace {
+
+// Copies the objects the backup's store lacks, each checked on the way;
+// returns the paths of damaged ones, which are left out.
+std::vector<std::string> backup_objects(const std::string& db_path, const std::string& dest) {
+  ObjectStore from(db_path), to(dest);
+  std::vector<std::string> damaged;
+  std::error_code ec;
+  for (const auto& dir : fs::directory_iterator(from.root(), ec)) {
+    if (!dir.is_directory()) continue;
+    for (const auto& f : fs::directory_iterator(dir.path(), ec)) {
+      auto sha = dir.path().filename().string() + f.path().filename().string();
+      if (!is_object_name(sha) || to.has(sha)) continue;
+      fs::create_directories(fs::path(to.path_of(sha)).parent_path(), ec);
+      try {
+        from.copy_out(sha, to.path_of(sha));
+      } catch (const Error& e) {
+        if (e.kind() != ErrorKind::corrupt) throw;
+        damaged.push_back(from.path_of(sha));
+      }
+    }
+  }
+  return damaged;
+}
+
+}  // namespace
 
 void backup_database(Db& db, const std::string& dest, bool overwrite) {
   std::error_code ec;
@@ -136,6 +175,16 @@ void backup_database(Db& db, const std::string& dest, bool overwrite) {
   if (ec) {
     cleanup();
     throw Error(ErrorKind::io, trf("cannot rename {} to {}: {}.", tmp, dest, ec.message()));
+  }
+  // The attached files go beside the copy, as beside the database.
+  auto damaged = backup_objects(db.path(), dest);
+  if (!damaged.empty()) {
+    std::string list;
+    for (const auto& d : damaged) list += "\n  " + d;
+    throw Error(ErrorKind::corrupt,
+                trf("the backup {} was written, but {} stored files are damaged and were left out of it. Delete "
+                    "them and exchange bundles: the next bundles bring them again.{}",
+                    dest, damaged.size(), list));
   }
 }
 

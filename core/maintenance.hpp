@@ -27,14 +27,17 @@ NodeStatus node_status(Db& db);
 
 // Checks the database: SQLite's integrity check, then setevoe's own rules
 // (every change log entry names an existing row, every row has versions, the
-// node and its change stream are there). Returns the problems found; empty
-// when all is well.
+// node and its change stream are there, every stored attached file matches
+// its hash). Returns the problems found; empty when all is well.
 std::vector<std::string> check_database(Db& db);
 
 // Writes a consistent copy of the database to `dest` with SQLite's online
 // backup, while other processes may go on writing. The copy is made under a
-// temporary name and renamed when complete. Errors: cannot_create when dest
-// exists (unless `overwrite`) or its folder is missing or read-only.
+// temporary name and renamed when complete. The attached files are copied
+// into the backup's object store, <dest>.objects/, each checked on the way
+// (those it has already are kept). Errors: cannot_create when dest exists
+// (unless `overwrite`) or its folder is missing or read-only; corrupt when a
+// stored file is damaged.
 void backup_database(Db& db, const std::string& dest, bool overwrite);
 
 }  // namespace setevoe::core

@@ -3,6 +3,7 @@ moments leave the database intact and equal to its state before or after, and
 no partial bundle or temporary file survives the next command.
 
 SETEVOE_KILLS sets the number of kills of each (default 60, so 120 in all)."""
+import hashlib
 import os
 import random
 import shutil
@@ -37,6 +38,15 @@ class Kill(SetevoeTest):
         with open(self.path("many.csv"), "w", encoding="utf-8") as f:
             f.write(rows)
         self.ok("member", "import", self.path("many.csv"), db=self.school)
+        # Attached files: the merge stages them under temporary names.
+        self.files = {}
+        for n in range(3):
+            data = bytes((i * 7 + n) % 251 for i in range(1 << 20))
+            name = self.path(f"план-{n}.bin")
+            with open(name, "wb") as f:
+                f.write(data)
+            self.files[hashlib.sha256(data).hexdigest()] = data
+        self.ok("member", "attach", "Школа 1", *[self.path(f"план-{n}.bin") for n in range(3)], db=self.school)
         self.ok("bundle", "pack", "--to", "hub", "-o", self.path("request.zip"), db=self.school)
         self.run_setevoe("bundle", "merge", self.path("request.zip"), db=self.hub)  # records the request
         self.ok("node", "approve", "СОШ № 1", db=self.hub)
@@ -53,6 +63,11 @@ class Kill(SetevoeTest):
         shutil.copy(self.hub, work)
         shutil.copy(self.hub + ".key", work + ".key")
         return work
+
+    @staticmethod
+    def stray(folder):
+        """Temporary files left in the object store."""
+        return [f for _, _, files in os.walk(folder) for f in files if f.startswith(".tmp-")]
 
     def run_and_kill(self, args, delay):
         env = dict(self.env)
@@ -82,6 +97,11 @@ class Kill(SetevoeTest):
             # The next command finds everything in order and merges what is left.
             self.ok("bundle", "merge", self.path("request.zip"), db=work)
             self.assertEqual(state(work)[1:3], after[1:3])
+            self.assertEqual(self.stray(work + ".objects"), [], f"kill {i}")
+            for sha, data in self.files.items():
+                with open(os.path.join(work + ".objects", sha[:2], sha[2:]), "rb") as f:
+                    self.assertEqual(f.read(), data, f"kill {i}")
+            shutil.rmtree(work + ".objects")
         self.assertGreater(outcomes["before"], 0, outcomes)  # some kills really interrupted the merge
 
     def test_pack_killed_at_random_moments(self):
