@@ -7,7 +7,10 @@
 # added at a school reaching the hub and the other school (without her contacts),
 # a school refused when it tries to appoint an expert, and a concurrent edit of one
 # field at a school and at the hub, resolved the same on both and kept in the
-# conflict log; the database is checked and backed up.
+# conflict log; a teacher's photo and diploma attached at a school and sent by
+# "e-mail" in parts of at most 256 KiB, merged at the hub in reverse order; the
+# second school, its disk lost, restored from the hub's full bundle with a new
+# key; the database is checked and backed up.
 #
 # Usage: bash examples/demo.sh PATH/TO/setevoe DIR
 #   DIR is deleted and made again; a DIR that this script did not make is left alone.
@@ -141,17 +144,60 @@ school2 bundle merge "$DIR/usb/hub-to-brag-1.zip"
 school2 member show "Гериханова Седа Ибрагимовна"
 echo "(электронной почты учителя другой школы здесь нет: контактные данные идут только между школой и районом)"
 
-step "20. Журнал обмена района"
+step "20. Школа прикладывает к карточке учителя фото и диплом"
+# Stand-ins for real files: a JPEG and a PDF of a few hundred kilobytes.
+python3 - "$DIR" <<'PY'
+import os, sys
+d = sys.argv[1]
+with open(os.path.join(d, "фото.jpg"), "wb") as f:
+    f.write(b"\xff\xd8\xff\xe0" + os.urandom(300 * 1024))
+with open(os.path.join(d, "диплом.pdf"), "wb") as f:
+    f.write(b"%PDF-1.4\n" + os.urandom(200 * 1024))
+PY
+school member attach "Гериханова Седа Ибрагимовна" "$DIR/фото.jpg" --role photo
+school member attach "Гериханова Седа Ибрагимовна" "$DIR/диплом.pdf"
+school member files "Гериханова Седа Ибрагимовна"
+
+step "21. Пакет для почты: части не больше 256 КиБ; район принимает их в любом порядке; отложенное фото приходит позже (на флешке)"
+school bundle pack --to hub --max-size 256K -o "$DIR/usb/sch1-to-hub-4.zip"
+ls -l "$DIR"/usb/sch1-to-hub-4-part*.zip
+for f in $(ls -r "$DIR"/usb/sch1-to-hub-4-part*.zip); do hub bundle merge "$f"; done
+hub member files "Гериханова Седа Ибрагимовна"
+echo "(фото больше 256 КиБ и отложено: район запрашивает его в своём следующем пакете школе)"
+hub bundle pack --to "МБОУ «СОШ № 1 г. Гудермес»" -o "$DIR/usb/hub-to-sch1-3.zip"
+school bundle merge "$DIR/usb/hub-to-sch1-3.zip"
+school bundle pack --to hub -o "$DIR/usb/sch1-to-hub-5.zip"
+hub bundle merge "$DIR/usb/sch1-to-hub-5.zip"
+hub member files "Гериханова Седа Ибрагимовна"
+mkdir -p "$DIR/из-района"
+hub member get "Гериханова Седа Ибрагимовна" -o "$DIR/из-района"
+cmp "$DIR/фото.jpg" "$DIR/из-района/фото.jpg" && echo "(фото в районе совпадает с оригиналом байт в байт)"
+
+step "22. У Брагунской СОШ вышел из строя диск: восстановление из полного пакета района"
+hub bundle pack --to "МБОУ «Брагунская СОШ»" --full -o "$DIR/usb/hub-to-brag-full.zip"
+rm -f "$DIR/school2.db" "$DIR/school2.db-wal" "$DIR/school2.db-shm" "$DIR/school2.db.key"
+rm -rf "$DIR/school2.db.objects"
+school2 init --from "$DIR/usb/hub-to-brag-full.zip"
+school2 member files "Гериханова Седа Ибрагимовна"
+school2 member add person --name "Умаров Ислам Русланович" --org "Брагунская СОШ" --position "учитель физики"
+school2 bundle pack --to hub -o "$DIR/usb/brag-to-hub-2.zip"
+rc=0
+hub bundle merge "$DIR/usb/brag-to-hub-2.zip" || rc=$?
+echo "(код выхода $rc: новый ключ школы принимается после сверки отпечатка по телефону)"
+hub bundle merge --approve "$DIR/usb/brag-to-hub-2.zip"
+hub member show "Умаров Ислам Русланович"
+
+step "23. Журнал обмена района"
 hub bundle log
 hub node list
 
-step "21. Проверка базы района"
+step "24. Проверка базы района"
 hub db check
 
-step "22. Резервная копия базы района"
+step "25. Резервная копия базы района (вместе с приложенными файлами)"
 hub db backup "$DIR/hub-backup.db"
 
-step "23. Состояние узла после всех шагов"
+step "26. Состояние узла после всех шагов"
 hub status
 
 printf '\nГотово. Все файлы примера лежат в %s\n' "$DIR"
