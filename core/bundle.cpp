@@ -37,6 +37,20 @@ constexpr int k_max_value_length = 16 << 20;                 // one field value:
 constexpr std::uint64_t k_max_object = 64ull << 30;          // one attached file: 64 GiB
 constexpr std::uint64_t k_max_objects_total = 256ull << 30;  // all files of a bundle
 
+// Attached files of an encrypted bundle: libsodium's secretstream
+// (XChaCha20-Poly1305) in chunks of 64 KiB, under a file key that travels
+// sealed with the changes (the sealed bytes are the key, then changes.sqlite).
+constexpr std::uint64_t k_crypt_chunk = 64 << 10;
+constexpr std::size_t k_file_key = crypto_secretstream_xchacha20poly1305_KEYBYTES;
+
+// The size of a file of `size` bytes once encrypted: a header, and every
+// chunk (at least one) grows by its authentication tag.
+std::uint64_t encrypted_size(std::uint64_t size) {
+  std::uint64_t chunks = size == 0 ? 1 : (size + k_crypt_chunk - 1) / k_crypt_chunk;
+  return crypto_secretstream_xchacha20poly1305_HEADERBYTES + size +
+         chunks * crypto_secretstream_xchacha20poly1305_ABYTES;
+}
+
 const char* k_changes_schema =
     "CREATE TABLE node (id TEXT PRIMARY KEY, name TEXT NOT NULL, role TEXT NOT NULL, public_key TEXT NOT NULL, "
     "  state TEXT NOT NULL);"
@@ -94,6 +108,10 @@ void step_done(sqlite3* db, sqlite3_stmt* s) {
 }
 
 }  // namespace
+
+std::uint64_t stored_object_size(std::uint64_t size, bool encrypted) {
+  return encrypted ? encrypted_size(size) : size;
+}
 
 // The change set as the bytes of an SQLite database, built in memory: no
 // temporary file is left behind if the process dies.
@@ -236,9 +254,49 @@ struct ObjectSource {
   int fd = -1;
   std::unique_ptr<util::Sha256> hash;
   std::uint64_t done = 0;
-  zip_error_t error;
-  std::string* failure;  // where to say what went wrong
+  zip_error_t error{};
+  std::string* failure = nullptr;      // where to say what went wrong
+  const unsigned char* key = nullptr;  // the file key of an encrypted bundle; nullptr: plain
+  crypto_secretstream_xchacha20poly1305_state state{};
+  std::vector<unsigned char> out;  // encrypted bytes not yet handed to libzip
+  std::size_t out_at = 0;
+  bool sent_final = false;
+  std::vector<unsigned char> chunk;
 };
+
+// Reads the next plaintext chunk of an encrypted object and encrypts it into
+// src->out; false (with the error set) when the file is short or unreadable.
+bool encrypt_next(ObjectSource* src) {
+  auto want = static_cast<std::size_t>(std::min<std::uint64_t>(k_crypt_chunk, src->object.size - src->done));
+  src->chunk.resize(want);
+  std::size_t got = 0;
+  while (got < want) {
+    auto n = ::read(src->fd, src->chunk.data() + got, want - got);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      *src->failure =
+          trf("the stored file {} is damaged (its contents no longer match their hash)", src->object.sha256);
+      zip_error_set(&src->error, ZIP_ER_READ, n < 0 ? errno : 0);
+      return false;
+    }
+    got += static_cast<std::size_t>(n);
+  }
+  src->hash->update(src->chunk.data(), want);
+  src->done += want;
+  bool last = src->done == src->object.size;
+  src->out.resize(want + crypto_secretstream_xchacha20poly1305_ABYTES);
+  crypto_secretstream_xchacha20poly1305_push(
+      &src->state, src->out.data(), nullptr, src->chunk.data(), want, nullptr, 0,
+      last ? crypto_secretstream_xchacha20poly1305_TAG_FINAL : crypto_secretstream_xchacha20poly1305_TAG_MESSAGE);
+  src->out_at = 0;
+  src->sent_final = last;
+  if (last && src->hash->hex() != src->object.sha256) {
+    *src->failure = trf("the stored file {} is damaged (its contents no longer match their hash)", src->object.sha256);
+    zip_error_set(&src->error, ZIP_ER_INCONS, 0);
+    return false;
+  }
+  return true;
+}
 
 zip_int64_t object_source(void* user, void* data, zip_uint64_t len, zip_source_cmd_t cmd) {
   auto* src = static_cast<ObjectSource*>(user);
@@ -253,8 +311,25 @@ zip_int64_t object_source(void* user, void* data, zip_uint64_t len, zip_source_c
       ::posix_fadvise(src->fd, 0, 0, POSIX_FADV_SEQUENTIAL);
       src->hash = std::make_unique<util::Sha256>();
       src->done = 0;
+      if (src->key) {
+        src->out.resize(crypto_secretstream_xchacha20poly1305_HEADERBYTES);
+        crypto_secretstream_xchacha20poly1305_init_push(&src->state, src->out.data(), src->key);
+        src->out_at = 0;
+        src->sent_final = false;
+      }
       return 0;
     case ZIP_SOURCE_READ: {
+      if (src->key) {
+        // Hand out what is encrypted; encrypt the next chunk when it is spent.
+        if (src->out_at == src->out.size()) {
+          if (src->sent_final) return 0;
+          if (!encrypt_next(src)) return -1;
+        }
+        auto n = std::min<std::size_t>(len, src->out.size() - src->out_at);
+        std::memcpy(data, src->out.data() + src->out_at, n);
+        src->out_at += n;
+        return static_cast<zip_int64_t>(n);
+      }
       ssize_t n;
       do n = ::read(src->fd, data, len);
       while (n < 0 && errno == EINTR);
@@ -279,7 +354,7 @@ zip_int64_t object_source(void* user, void* data, zip_uint64_t len, zip_source_c
     case ZIP_SOURCE_STAT: {
       auto* st = static_cast<zip_stat_t*>(data);
       zip_stat_init(st);
-      st->size = src->object.size;
+      st->size = src->key ? encrypted_size(src->object.size) : src->object.size;
       st->valid |= ZIP_STAT_SIZE;
       return sizeof(zip_stat_t);
     }
@@ -334,7 +409,14 @@ std::string write_bundle(const ChangeSet& set, const NodeInfo& sender, const std
   try {
     auto changes = changes_db_bytes(set);
     BundleManifest m;
+    unsigned char file_key[k_file_key];
+    crypto_secretstream_xchacha20poly1305_keygen(file_key);
+    struct Wipe {
+      unsigned char* k;
+      ~Wipe() { sodium_memzero(k, k_file_key); }
+    } wipe{file_key};
     if (!encrypt_to.empty()) {
+      changes.insert(0, reinterpret_cast<const char*>(file_key), k_file_key);
       std::string pk;
       unsigned char curve_pk[crypto_box_PUBLICKEYBYTES];
       if (!util::from_hex(encrypt_to, pk) || pk.size() != crypto_sign_PUBLICKEYBYTES ||
@@ -397,14 +479,17 @@ std::string write_bundle(const ChangeSet& set, const NodeInfo& sender, const std
     carried.clear();
     for (const auto& o : extras.objects) {
       if (!carried.insert(o.sha256).second) continue;
-      auto* src = new ObjectSource{o, -1, nullptr, 0, {}, &failure};
+      auto* src = new ObjectSource;
+      src->object = o;
+      src->failure = &failure;
+      if (m.encrypted) src->key = file_key;
       zip_error_init(&src->error);
       zip_source_t* zs = zip_source_function(z, object_source, src);
       if (!zs) {
         zip_error_fini(&src->error);
         delete src;
       }
-      add(("objects/" + o.sha256).c_str(), zs, compressed_already(o.path));
+      add(("objects/" + o.sha256).c_str(), zs, m.encrypted || compressed_already(o.path));
     }
     if (extras.progress)
       zip_register_progress_callback_with_state(
@@ -713,7 +798,8 @@ Bundle read_bundle(const std::string& path, const std::string& secret_key_hex) {
     if (e.name.rfind("objects/", 0) != 0) continue;
     ++objects;
     zip_stat_t st;
-    if (zip_stat_index(zh.z, index[e.name], 0, &st) != 0 || !(st.valid & ZIP_STAT_SIZE) || st.size != e.size)
+    auto stored = b.manifest.encrypted ? encrypted_size(e.size) : e.size;
+    if (zip_stat_index(zh.z, index[e.name], 0, &st) != 0 || !(st.valid & ZIP_STAT_SIZE) || st.size != stored)
       bad(path, trf("the entry {} is not the size manifest.toml says", e.name));
     if (e.size > k_max_object) bad(path, trf("the entry {} is larger than the limit", e.name));
     total += e.size;
@@ -761,7 +847,10 @@ Bundle read_bundle(const std::string& path, const std::string& secret_key_hex) {
                   trf("{}: the bundle is encrypted for another node ({}); this node cannot open it. Nothing was "
                       "merged.",
                       path, b.manifest.recipient.empty() ? tr("a hub") : b.manifest.recipient));
-    data = std::move(plain);
+    if (plain.size() < k_file_key) bad(path, tr("changes.sqlite is damaged"));
+    b.object_key = plain.substr(0, k_file_key);
+    sodium_memzero(plain.data(), k_file_key);
+    data = plain.substr(k_file_key);
   }
   b.set = read_changes_db(data, b.manifest, path);
   b.sha256 = util::sha256_hex(manifest_text);
@@ -770,6 +859,13 @@ Bundle read_bundle(const std::string& path, const std::string& secret_key_hex) {
 
 StagedObjects read_objects(const Bundle& bundle, const ObjectStore* store, const ByteProgress& progress) {
   const auto& path = bundle.path;
+  bool encrypted = bundle.manifest.encrypted;
+  // An encrypted bundle read without this node's key: its files can only be
+  // checked for size (read_bundle did).
+  if (encrypted && bundle.object_key.size() != k_file_key) {
+    if (store) throw Error(ErrorKind::internal, "the files of an encrypted bundle need its key");
+    return {};
+  }
   int err = 0;
   ZipHandle zh;
   zh.z = zip_open(path.c_str(), ZIP_RDONLY, &err);
@@ -793,6 +889,7 @@ StagedObjects read_objects(const Bundle& bundle, const ObjectStore* store, const
   }
   StagedObjects staged;
   std::vector<char> buf(k_copy_buffer);
+  std::vector<unsigned char> cipher, plain;
   std::uint64_t done = 0;
   for (const auto* e : todo) {
     auto index = zip_name_locate(zh.z, e->name.c_str(), ZIP_FL_ENC_RAW);
@@ -804,21 +901,62 @@ StagedObjects read_objects(const Bundle& bundle, const ObjectStore* store, const
     if (store) out = std::make_unique<ObjectStore::Writer>(*store, e->sha256);
     util::Sha256 hash;
     std::uint64_t size = 0;
-    while (true) {
-      auto n = zip_fread(f, buf.data(), buf.size());
-      if (n < 0) bad(path, trf("the entry {} is damaged", e->name));
-      if (n == 0) break;
-      size += static_cast<std::uint64_t>(n);
-      // Held to the declared size while reading: a zip bomb stops here.
+    // The contents, as they come: held to the declared size, so that a zip
+    // bomb stops here.
+    auto take = [&](const void* data, std::size_t n) {
+      size += n;
       if (size > e->size) bad(path, trf("the entry {} is larger than manifest.toml says", e->name));
       if (out)
-        out->write(buf.data(), static_cast<std::size_t>(n));
+        out->write(data, n);
       else
-        hash.update(buf.data(), static_cast<std::size_t>(n));
-      done += static_cast<std::uint64_t>(n);
+        hash.update(data, n);
+      done += n;
       if (progress) progress(done);
+    };
+    auto damaged = [&] { bad(path, trf("the entry {} is damaged", e->name)); };
+    crypto_secretstream_xchacha20poly1305_state state;
+    bool started = false, final_seen = false;
+    cipher.clear();
+    while (true) {
+      auto n = zip_fread(f, buf.data(), buf.size());
+      if (n < 0) damaged();
+      if (!encrypted) {
+        if (n == 0) break;
+        take(buf.data(), static_cast<std::size_t>(n));
+        continue;
+      }
+      cipher.insert(cipher.end(), buf.begin(), buf.begin() + n);
+      if (cipher.size() > encrypted_size(e->size)) damaged();
+      std::size_t at = 0;
+      if (!started && cipher.size() >= crypto_secretstream_xchacha20poly1305_HEADERBYTES) {
+        if (crypto_secretstream_xchacha20poly1305_init_pull(
+                &state, cipher.data(), reinterpret_cast<const unsigned char*>(bundle.object_key.data())) != 0)
+          damaged();
+        started = true;
+        at = crypto_secretstream_xchacha20poly1305_HEADERBYTES;
+      }
+      // Whole chunks: every one holds 64 KiB of contents but the last.
+      while (started && !final_seen) {
+        auto remaining = e->size - size;
+        auto chunk = static_cast<std::size_t>(std::min<std::uint64_t>(k_crypt_chunk, remaining)) +
+                     crypto_secretstream_xchacha20poly1305_ABYTES;
+        if (cipher.size() - at < chunk) break;
+        plain.resize(chunk - crypto_secretstream_xchacha20poly1305_ABYTES);
+        unsigned char tag = 0;
+        if (crypto_secretstream_xchacha20poly1305_pull(&state, plain.data(), nullptr, &tag, cipher.data() + at, chunk,
+                                                       nullptr, 0) != 0)
+          bad(path, trf("the file {} does not match its hash", e->sha256));
+        at += chunk;
+        bool last = chunk - crypto_secretstream_xchacha20poly1305_ABYTES == remaining;
+        if ((tag == crypto_secretstream_xchacha20poly1305_TAG_FINAL) != last) damaged();
+        final_seen = last;
+        take(plain.data(), plain.size());
+      }
+      cipher.erase(cipher.begin(), cipher.begin() + static_cast<std::ptrdiff_t>(at));
+      if (n == 0) break;
     }
-    if (size != e->size) bad(path, trf("the entry {} is not the size manifest.toml says", e->name));
+    if (size != e->size || (encrypted && (!final_seen || !cipher.empty())))
+      bad(path, trf("the entry {} is not the size manifest.toml says", e->name));
     if (out) {
       try {
         out->finish();

@@ -93,6 +93,10 @@ struct BundleExtras {
 std::string write_bundle(const ChangeSet& set, const NodeInfo& sender, const std::string& secret_key_hex,
                          const std::string& path, const std::string& encrypt_to = {}, const BundleExtras& extras = {});
 
+// The bytes a file of `size` bytes takes in a bundle's zip before
+// compression: itself, or encrypted (the manifest gives the contents' size).
+std::uint64_t stored_object_size(std::uint64_t size, bool encrypted);
+
 // The change set as the bytes of changes.sqlite (to size the parts of a split
 // bundle).
 std::string changes_db_bytes(const ChangeSet& set);
@@ -103,6 +107,7 @@ struct Bundle {
   bool opened = true;  // false: encrypted, and not opened
   std::string sha256;  // the bundle's id: SHA-256 of its signed manifest, which names the hash of every entry
   std::string path;
+  std::string object_key;  // encrypted and opened: the key of its attached files
 };
 
 // Reads and verifies a bundle. The signature is checked against the key the

@@ -214,7 +214,7 @@ PackResult pack_bundle(Db& db, const std::string& peer_ref, const std::string& o
     std::vector<std::uint64_t> used;
     for (const auto& p : plan) used.push_back(p.bytes);
     for (auto& o : objects) {
-      auto need = o.size + k_object_overhead;
+      auto need = stored_object_size(o.size, options.encrypt) + k_object_overhead;
       if (need > budget) {  // held back: the peer will ask for it again
         ++deferred;
         continue;

@@ -388,3 +388,90 @@ TEST_CASE("a damaged object in the sender's store fails the pack, leaving no fil
   for (const auto& e : fs::directory_iterator(s.dir.path()))
     CHECK(e.path().filename().string().find("setevoe-part") == std::string::npos);
 }
+
+TEST_CASE("with --encrypt the attached files are sealed too, in chunks, and checked as they open") {
+  Sender s;
+  // The recipient: a key pair of its own.
+  InitOptions o;
+  o.name = "УО";
+  o.role = Role::hub;
+  std::string hub_secret;
+  Db hub = Db::open(":memory:", OpenMode::create);
+  auto hub_info = init_node_in(hub, o, &hub_secret);
+  ObjectStore store(s.dir.file("school.db"));
+  // Sizes around the 64 KiB chunk: none, one byte, one chunk exactly, one
+  // byte more, several chunks.
+  std::vector<std::string> files = {"", "x", bytes(65536, 5), bytes(65537, 6), bytes(300001, 7)};
+  BundleExtras extras;
+  for (std::size_t i = 0; i < files.size(); ++i) {
+    write_file(s.dir.file(fmt::format("f{}", i)), files[i]);
+    auto st = store.add_file(s.dir.file(fmt::format("f{}", i)));
+    extras.objects.push_back({st.sha256, st.size, store.path_of(st.sha256)});
+  }
+  ChangeSet set;
+  set.sender = s.info.id;
+  set.recipient = hub_info.id;
+  auto path = s.dir.file("sealed.zip");
+  write_bundle(set, s.info, s.secret, path, hub_info.public_key, extras);
+  {
+    // No contents in clear: every entry is stored and larger by its tags.
+    int err = 0;
+    zip_t* z = zip_open(path.c_str(), ZIP_RDONLY, &err);
+    for (const auto& f : files) {
+      zip_stat_t st;
+      REQUIRE(zip_stat(z, ("objects/" + util::sha256_hex(f)).c_str(), 0, &st) == 0);
+      CHECK(st.size == stored_object_size(f.size(), true));
+      CHECK(st.size > f.size());
+      CHECK(st.comp_method == ZIP_CM_STORE);
+    }
+    zip_discard(z);
+    auto raw = read_file(path);
+    CHECK(raw.find(bytes(300001, 7).substr(1000, 64)) == std::string::npos);
+  }
+  test::TempDir there;
+  ObjectStore theirs(there.file("hub.db"));
+  SECTION("the recipient opens them") {
+    auto b = read_bundle(path, hub_secret);
+    auto staged = read_objects(b, &theirs);
+    REQUIRE(staged.size() == files.size());
+    for (auto& st : staged) st->commit();
+    for (const auto& f : files) CHECK(read_file(theirs.path_of(util::sha256_hex(f))) == f);
+  }
+  SECTION("without the key only sizes are checked; with the wrong key nothing opens") {
+    auto b = read_bundle(path);
+    CHECK(b.object_key.empty());
+    CHECK(read_objects(b, nullptr).empty());
+    CHECK(kind_of([&] { read_bundle(path, s.secret); }) == ErrorKind::not_permitted);
+  }
+  SECTION("a changed byte of the sealed contents is refused") {
+    auto name = "objects/" + util::sha256_hex(files[4]);
+    auto bad = rewrite(
+        s, path, "tampered.zip", [](std::string&) {},
+        [&](auto& entries) {
+          for (auto& [n, d] : entries)
+            if (n == name) d[100000] = static_cast<char>(d[100000] ^ 1);
+        });
+    auto b = read_bundle(bad, hub_secret);
+    CHECK(kind_of([&] { read_objects(b, &theirs); }) == ErrorKind::bad_data);
+    CHECK(leftovers(there.path()) == 0);
+  }
+  SECTION("a sealed file cut after a whole chunk is refused") {
+    auto name = "objects/" + util::sha256_hex(files[3]);
+    auto bad = rewrite(
+        s, path, "cut.zip",
+        [&](std::string& m) {
+          // The manifest claims one chunk; the entry holds one chunk without its end.
+          replace_all(m, "size = 65537", "size = 65536");
+          replace_all(m, util::sha256_hex(files[3]), util::sha256_hex(files[3].substr(0, 65536)));
+        },
+        [&](auto& entries) {
+          for (auto& [n, d] : entries)
+            if (n == name) {
+              n = "objects/" + util::sha256_hex(files[3].substr(0, 65536));
+              d.resize(stored_object_size(65536, true));
+            }
+        });
+    auto b = read_bundle(bad, hub_secret);
+    CHECK(kind_of([&] { read_objects(b, &theirs); }) == ErrorKind::bad_data);
+  }
+}
