@@ -5,6 +5,7 @@
 
 #include <filesystem>
 #include <memory>
+#include <set>
 
 #include "cli/output.hpp"
 #include "core/attachment.hpp"
@@ -152,7 +153,18 @@ void setup_file_commands(CLI::App& cmd, Context& ctx, std::function<void()>& act
       else
         todo.push_back(core::resolve_attachment(db, store, id, *get_file));
       if (todo.empty()) throw core::Error(core::ErrorKind::not_found, tr("no files are attached to this record."));
+      std::set<std::string> names;
       for (const auto& a : todo) {
+        // Names came from other nodes too: never a path (merge refuses such
+        // names; this is the second lock).
+        if (!core::safe_file_name(a.name))
+          throw core::Error(core::ErrorKind::bad_data,
+                            trf("the attached file name «{}» is not a plain file name; nothing was copied.", a.name));
+        if (!names.insert(a.name).second)
+          throw core::Error(core::ErrorKind::usage,
+                            trf("two attached files are named «{}»; nothing was copied. Get them one at a time by "
+                                "id into different folders ('files' shows the ids).",
+                                a.name));
         if (!a.present)
           throw core::Error(core::ErrorKind::not_found,
                             trf("«{}» has not arrived here yet: its contents come with a later bundle (this node asks "

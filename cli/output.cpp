@@ -205,7 +205,7 @@ std::uint64_t parse_size(const std::string& text, const std::string& option) {
     mult = 1ull << 20;
   else if (unit == "g" || unit == "gb" || unit == "gib" || unit == "г" || unit == "гб" || unit == "гиб")
     mult = 1ull << 30;
-  if (i == 0 || mult == 0 || n >= (1ull << 50))
+  if (i == 0 || mult == 0 || n == 0 || n >= (1ull << 50))
     throw core::Error(core::ErrorKind::usage,
                       core::trf("{}: «{}» is not a size; write it like 20M, 512K or 1G.", option, text));
   return n * mult;

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <map>
+#include <optional>
 
 #include "core/i18n.hpp"
 #include "core/util/text.hpp"
@@ -94,11 +95,78 @@ const std::vector<const TableSpec*>& tables_with_files() {
   return all;
 }
 
+bool safe_file_name(const std::string& name) {
+  if (name.empty() || name.size() > 255 || name == "." || name == ".." || !util::valid_utf8(name)) return false;
+  for (unsigned char c : name)
+    if (c < 0x20 || c == 0x7F || c == '/' || c == '\\') return false;
+  return true;
+}
+
+void check_attachment_changes(Db& db, const ChangeSet& set) {
+  std::map<std::string, std::string> stream_node;
+  for (const auto& st : set.streams) stream_node[st.origin] = st.node;
+  std::map<std::string, std::string> owners;  // rows created or known in this set
+  for (const auto& c : set.changes)
+    if (!c.fields.empty()) owners.emplace(c.row, c.owner);
+  std::vector<std::string> malformed, offences;
+  std::map<std::string, std::string> roles;
+  for (const auto& c : set.changes) {
+    if (c.table != tables::attachment.name || c.fields.empty()) continue;
+    auto where = fmt::format("{} #{} ({} {})", c.origin, c.seq, c.table, c.row);
+    const std::string* entity_id = nullptr;
+    for (const auto& f : c.fields) {
+      const auto* text = std::get_if<std::string>(&f.value);
+      bool ok = true;
+      if (f.name == "name") ok = text && safe_file_name(*text);
+      if (f.name == "sha256") ok = text && is_object_name(*text);
+      if (f.name == "size") ok = std::holds_alternative<std::int64_t>(f.value) && std::get<std::int64_t>(f.value) >= 0;
+      if (f.name == "entity")
+        ok = text && std::any_of(tables_with_files().begin(), tables_with_files().end(),
+                                 [&](const TableSpec* t) { return *text == t->name; });
+      if (f.name == "entity_id") {
+        ok = text && util::is_uuid(*text);
+        if (ok) entity_id = text;
+      }
+      if (!ok) malformed.push_back(fmt::format("{}: {}", where, f.name));
+    }
+    // A school attaches files only to its own records (a hub to any).
+    auto node = stream_node[c.origin];
+    auto& role = roles[node];
+    if (role.empty()) role = node_role(db, node);
+    if (role == "hub" || !entity_id) continue;
+    std::optional<std::string> owner;
+    if (auto it = owners.find(*entity_id); it != owners.end()) owner = it->second;
+    for (const auto* t = tables_with_files().data();
+         !owner && t != tables_with_files().data() + tables_with_files().size(); ++t) {
+      Stmt s(db, fmt::format("SELECT owner FROM {} WHERE id = ?", (*t)->name));
+      s.bind(1, *entity_id);
+      if (s.step()) owner = s.column_text(0);
+    }
+    if (!owner || *owner != node)
+      offences.push_back(fmt::format("{}: {}", where,
+                                     trf("a file attached to the record {}, which is not the node's own", *entity_id)));
+  }
+  auto listed = [](const std::vector<std::string>& items) {
+    std::string list;
+    for (std::size_t i = 0; i < items.size() && i < 10; ++i) list += "\n  " + items[i];
+    if (items.size() > 10) list += "\n  " + trf("… and {} more", items.size() - 10);
+    return list;
+  };
+  if (!malformed.empty())
+    throw Error(ErrorKind::bad_data, trf("attached files with malformed names, hashes or sizes in the bundle: {}; "
+                                         "nothing was merged:{}",
+                                         malformed.size(), listed(malformed)));
+  if (!offences.empty())
+    throw Error(ErrorKind::not_permitted,
+                trf("changes outside their node's authority in the bundle: {}; nothing was merged:{}", offences.size(),
+                    listed(offences)));
+}
+
 AttachResult attach_file(Writer& w, const std::string& entity_id, const std::string& name_in,
                          const std::string& role_in, const ObjectStore::Stored& stored) {
   auto role = parse_term(attachment_roles(), role_in, "--role");
   auto name = std::filesystem::path(name_in).filename().string();
-  if (name.empty() || !util::valid_utf8(name)) throw Error(ErrorKind::usage, trf("«{}» is not a file name.", name_in));
+  if (!safe_file_name(name)) throw Error(ErrorKind::usage, trf("«{}» is not a file name.", name_in));
   auto& db = w.db();
   const TableSpec* found = nullptr;
   std::string owner;

@@ -13,6 +13,7 @@
 #include "core/member.hpp"
 #include "core/objects.hpp"
 #include "core/replica.hpp"
+#include "core/sync.hpp"
 
 namespace setevoe::core {
 
@@ -53,6 +54,19 @@ Attachment resolve_attachment(Db& db, const ObjectStore& store, const std::strin
 
 // Detaches a file (a tombstone; the contents stay in the store).
 void detach_file(Writer& w, const std::string& attachment_id);
+
+// True for a file name that stays inside any folder it is put in: not empty,
+// no folder separators, not "." or "..", no control characters, valid UTF-8,
+// at most 255 bytes.
+bool safe_file_name(const std::string& name);
+
+// Checks the attachment changes of a change set received from another node
+// before it is merged: the names are safe file names, the hashes object names,
+// the sizes numbers, the tables ones that carry files, and a school attaches
+// files only to records it owns (the rule `attach_file` applies locally).
+// Errors: bad_data (malformed values), not_permitted (outside authority),
+// each listing the offending changes.
+void check_attachment_changes(Db& db, const ChangeSet& set);
 
 // Objects named by attached files that this node's store lacks: it asks its
 // peers for them in its bundles.

@@ -500,6 +500,9 @@ MergeReport merge_bundle(Db& db, const std::string& path, bool dry_run, bool app
       return report;  // already merged
     }
     auto dir = parts_root(db) / p.set;
+    // A part's files are checked now, so that a damaged part is refused on
+    // arrival rather than spoiling its set when the last part comes.
+    read_objects(bundle, nullptr);
     if (!dry_run) keep_part(path, dir / fmt::format("{}.zip", p.number));
     std::vector<std::string> files;
     for (int k = 1; k <= p.count; ++k) {
@@ -557,6 +560,7 @@ MergeReport merge_bundle(Db& db, const std::string& path, bool dry_run, bool app
     }
   }
 
+  check_attachment_changes(db, set);
   report.result = merge_changes_in(db, set);
   // What the sender still lacks replaces what it asked for before.
   Stmt forget(db, "DELETE FROM peer_wants WHERE peer = ?");

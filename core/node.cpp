@@ -168,6 +168,12 @@ std::optional<std::string> node_name(Db& db, const std::string& node_id) {
   return s.column_text(0);
 }
 
+std::string node_role(Db& db, const std::string& node_id) {
+  Stmt s(db, "SELECT role FROM node WHERE id = ?");
+  s.bind(1, node_id);
+  return s.step() ? s.column_text(0) : std::string();
+}
+
 std::string node_label(Db& db, const std::string& node_id) {
   auto name = node_name(db, node_id);
   return name ? fmt::format("«{}» ({})", *name, node_id) : node_id;

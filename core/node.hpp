@@ -50,6 +50,8 @@ NodeInfo self_node(Db& db);
 
 // The name of a node this database knows, or nothing.
 std::optional<std::string> node_name(Db& db, const std::string& node_id);
+// The role ("hub", "school") of a node this database knows; empty when unknown.
+std::string node_role(Db& db, const std::string& node_id);
 // «Name» (id) of a node for messages; the bare id when it is not known.
 std::string node_label(Db& db, const std::string& node_id);
 

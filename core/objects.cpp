@@ -231,6 +231,11 @@ void ObjectStore::Writer::commit() {
   std::error_code ec;
   fs::create_directories(dir, ec);
   if (ec) throw Error(ErrorKind::cannot_create, trf("cannot create the folder {}: {}.", dir, ec.message()));
+  if (m_store.has(m_sha)) {  // the same contents are there already: keep them as they are
+    ::unlink(m_tmp.c_str());
+    m_committed = true;
+    return;
+  }
   if (::rename(m_tmp.c_str(), target.c_str()) != 0)
     throw Error(ErrorKind::io, trf("cannot move {} into place: {}.", target, errno_text()));
   sync_dir(dir);
