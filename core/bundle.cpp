@@ -11,6 +11,7 @@
 #include <zip.h>
 
 #include <toml++/toml.h>
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <memory>
@@ -20,6 +21,7 @@
 #include "core/i18n.hpp"
 #include "core/schema.hpp"
 #include "core/util/hash.hpp"
+#include "core/util/text.hpp"
 #include "core/util/time.hpp"
 #include "core/util/uuid.hpp"
 
@@ -348,10 +350,58 @@ bool safe_name(const std::string& name) {
           name.find_first_not_of("0123456789abcdef", 8) == std::string::npos);
 }
 
+// toml++ 3.3 (Debian 12) reaches TOML_UNREACHABLE, undefined behaviour, when
+// it asks whether certain non-ASCII characters (U+00A1..U+0499, Cyrillic
+// among them, and U+FAF6..U+FEFE) are whitespace, which its parser does in
+// many places (marzer/tomlplusplus#190 and #295; found by fuzz/fuzz_manifest).
+// So toml++ is given only ASCII: each byte from 0x80 up, and '~', becomes
+// "~XX" (hex). TOML allows such bytes only inside strings and comments, where
+// this changes no structure, and the strings read back are decoded
+// (from_toml_ascii). Since toml++ then cannot check UTF-8, this does; and a
+// '~' written as an escape (\u007E), which setevoe never writes, is refused,
+// so that every "~XX" read back is one this made.
+std::string toml_ascii(const std::string& text, const std::string& path) {
+  auto line_at = [&](std::size_t pos) { return 1 + std::count(text.begin(), text.begin() + pos, '\n'); };
+  if (!util::valid_utf8(text)) {
+    std::size_t start = 0;
+    for (auto end = text.find('\n'); end != std::string::npos && util::valid_utf8(text.substr(start, end - start));
+         end = text.find('\n', start))
+      start = end + 1;
+    bad(path, trf("manifest.toml, line {}: {}", line_at(start), "invalid UTF-8"));
+  }
+  auto lower = util::ascii_lower(text);
+  for (const char* escape : {"\\u007e", "\\u0000007e"})
+    if (auto at = lower.find(escape); at != std::string::npos)
+      bad(path, trf("manifest.toml, line {}: {}", line_at(at), "an escaped '~'"));
+  std::string out;
+  out.reserve(text.size());
+  for (unsigned char c : text) {
+    if (c < 0x80 && c != '~')
+      out += static_cast<char>(c);
+    else
+      out += fmt::format("~{:02X}", c);
+  }
+  return out;
+}
+
+std::string from_toml_ascii(std::string_view s) {
+  std::string out;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    std::string byte;
+    if (s[i] == '~' && util::from_hex(s.substr(i + 1, 2), byte) && byte.size() == 1) {
+      out += byte;
+      i += 2;
+    } else {
+      out += s[i];
+    }
+  }
+  return out;
+}
+
 BundleManifest parse_manifest(const std::string& text, const std::string& path) {
   toml::table t;
   try {
-    t = toml::parse(text);
+    t = toml::parse(toml_ascii(text, path));
   } catch (const toml::parse_error& e) {
     bad(path, trf("manifest.toml, line {}: {}", e.source().begin.line, e.description()));
   }
@@ -359,7 +409,7 @@ BundleManifest parse_manifest(const std::string& text, const std::string& path) 
   auto str = [&](const char* key) {
     auto v = t[key].value<std::string>();
     if (!v) bad(path, trf("manifest.toml has no «{}»", key));
-    return *v;
+    return from_toml_ascii(*v);
   };
   auto num = [&](const char* key) {
     auto v = t[key].value<std::int64_t>();
@@ -391,9 +441,9 @@ BundleManifest parse_manifest(const std::string& text, const std::string& path) 
     auto* e = node.as_table();
     if (!e) bad(path, tr("manifest.toml has a malformed entry"));
     BundleEntry be;
-    be.name = (*e)["name"].value_or<std::string>("");
+    be.name = from_toml_ascii((*e)["name"].value_or<std::string>(""));
     auto size = (*e)["size"].value_or<std::int64_t>(-1);
-    be.sha256 = (*e)["sha256"].value_or<std::string>("");
+    be.sha256 = from_toml_ascii((*e)["sha256"].value_or<std::string>(""));
     if (be.name.empty() || size < 0 || be.sha256.size() != 64) bad(path, tr("manifest.toml has a malformed entry"));
     be.size = static_cast<std::uint64_t>(size);
     m.entries.push_back(be);
