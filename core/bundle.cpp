@@ -15,6 +15,7 @@
 #include <filesystem>
 #include <fstream>
 #include <memory>
+#include <optional>
 #include <set>
 #include <sstream>
 
@@ -411,8 +412,14 @@ BundleManifest parse_manifest(const std::string& text, const std::string& path) 
     if (!v) bad(path, trf("manifest.toml has no «{}»", key));
     return from_toml_ascii(*v);
   };
+  // Integers only: toml++ 3.3 turns a float into an integer with a cast that is
+  // undefined behaviour when the float is out of range (format_version = 1e300).
+  auto integer = [](toml::node_view<toml::node> v) -> std::optional<std::int64_t> {
+    if (auto* i = v.as_integer()) return i->get();
+    return std::nullopt;
+  };
   auto num = [&](const char* key) {
-    auto v = t[key].value<std::int64_t>();
+    auto v = integer(t[key]);
     if (!v) bad(path, trf("manifest.toml has no «{}»", key));
     return *v;
   };
@@ -432,8 +439,8 @@ BundleManifest parse_manifest(const std::string& text, const std::string& path) 
   m.recipient = str("recipient");
   m.created = str("created");
   m.encrypted = t["encrypted"].value_or(false);
-  m.changes = t["counts"]["changes"].value_or<std::int64_t>(-1);
-  m.fields = t["counts"]["fields"].value_or<std::int64_t>(-1);
+  m.changes = integer(t["counts"]["changes"]).value_or(-1);
+  m.fields = integer(t["counts"]["fields"]).value_or(-1);
   if (m.changes < 0 || m.fields < 0) bad(path, tr("manifest.toml has no counts"));
   auto* entries = t["entry"].as_array();
   if (!entries) bad(path, tr("manifest.toml lists no entries"));
@@ -442,7 +449,7 @@ BundleManifest parse_manifest(const std::string& text, const std::string& path) 
     if (!e) bad(path, tr("manifest.toml has a malformed entry"));
     BundleEntry be;
     be.name = from_toml_ascii((*e)["name"].value_or<std::string>(""));
-    auto size = (*e)["size"].value_or<std::int64_t>(-1);
+    auto size = integer((*e)["size"]).value_or(-1);
     be.sha256 = from_toml_ascii((*e)["sha256"].value_or<std::string>(""));
     if (be.name.empty() || size < 0 || be.sha256.size() != 64) bad(path, tr("manifest.toml has a malformed entry"));
     be.size = static_cast<std::uint64_t>(size);

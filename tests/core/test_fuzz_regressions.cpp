@@ -2,6 +2,7 @@
 // (fuzz/regressions/) and the seed corpus of whole bundles
 // (fuzz/corpus/bundle/). read_bundle answers each with a bundle or an Error,
 // never a crash or another exception; this runs in the ordinary build.
+#include <fmt/format.h>
 #include <sodium.h>
 #include <zip.h>
 #include <catch2/catch.hpp>
@@ -129,4 +130,18 @@ TEST_CASE("a manifest that is not UTF-8, or escapes '~', is refused") {
   CHECK(message("sender_name = \"\\U0000007e\"\n").find("line 1: an escaped '~'") != std::string::npos);
   // Not valid TOML before, not valid now: the same refusal, whatever toml++ saw.
   CHECK(message("format = 'setevoe-bundle' М\n").find("manifest.toml, line 1:") != std::string::npos);
+}
+
+TEST_CASE("numbers in a manifest are TOML integers, never floats") {
+  // toml++ 3.3 would convert 1.0 to 1, and 1e300 to an integer by undefined behaviour.
+  test::TempDir dir;
+  for (const char* number : {"1.0", "1e300", "-9.3e18", "nan"}) {
+    INFO(number);
+    auto [kind, msg] = test::outcome_of([&] {
+      read_bundle(
+          unsigned_bundle(dir.file("f.zip"), fmt::format("format = 'setevoe-bundle'\nformat_version = {}\n", number)));
+    });
+    CHECK(kind == ErrorKind::bad_data);
+    CHECK(msg.find("has no «format_version»") != std::string::npos);
+  }
 }
