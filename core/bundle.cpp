@@ -12,6 +12,7 @@
 
 #include <toml++/toml.h>
 #include <algorithm>
+#include <cctype>
 #include <filesystem>
 #include <fstream>
 #include <memory>
@@ -488,6 +489,33 @@ ChangeSet read_changes_db(std::string& data, const BundleManifest& m, const std:
                    reinterpret_cast<const char*>(sqlite3_column_text(s, 1)));
     sqlite3_finalize(s);
     if (found != expected) bad(path, tr("changes.sqlite does not have the tables of a bundle"));
+  }
+  // The tables are defined exactly as changes_db_bytes makes them (up to white
+  // space), and no page is used twice (quick_check): a generated column, a
+  // default, a CHECK or a shared page lets a small file make up, while it is
+  // read, far more than it holds (16 MiB on every row), and fill the memory.
+  {
+    auto squeeze = [](std::string_view sql) {
+      std::string out;
+      for (char c : sql)
+        if (!std::isspace(static_cast<unsigned char>(c)))
+          out += c;
+        else if (!out.empty() && out.back() != ' ')
+          out += ' ';
+      if (!out.empty() && out.back() == ' ') out.pop_back();
+      return out;
+    };
+    std::string_view schema = k_changes_schema;
+    std::set<std::string> expected, found;
+    for (std::size_t start = 0, end; (end = schema.find(';', start)) != std::string_view::npos; start = end + 1)
+      expected.insert(squeeze(schema.substr(start, end - start)));
+    RawStmt tables(in.db, "SELECT sql FROM sqlite_schema WHERE type = 'table'");
+    while (sqlite3_step(tables.s) == SQLITE_ROW) found.insert(squeeze(tables.text(0)));
+    if (found != expected) bad(path, tr("changes.sqlite does not have the tables of a bundle"));
+    RawStmt check(in.db, "PRAGMA quick_check(1)");
+    int rc = sqlite3_step(check.s);
+    if (rc != SQLITE_ROW || check.text(0) != "ok")
+      bad(path, trf("changes.sqlite is damaged ({})", rc == SQLITE_ROW ? check.text(0) : sqlite3_errmsg(in.db)));
   }
   ChangeSet set;
   set.sender = m.sender;
