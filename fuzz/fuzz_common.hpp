@@ -1,7 +1,7 @@
-// Shared parts of the libFuzzer targets of the bundle reader (fuzz/README in
-// ARCHITECTURE.md, "Fuzzing"): the input goes into a private in-memory file
-// and read_bundle reads it by path; an Error is an expected outcome, anything
-// else (a crash, a sanitizer report, another exception, a leak) is a finding.
+// Shared parts of the libFuzzer targets of the bundle reader (ARCHITECTURE.md,
+// "Fuzzing"): the input goes into a private in-memory file and read_bundle
+// reads it by path; an Error is an expected outcome, anything else (a crash, a
+// sanitizer report, another exception, an internal error, a leak) is a finding.
 #pragma once
 
 #include <sodium.h>
