@@ -3,7 +3,8 @@
 #   make test    install what is missing, build, run every test
 #   make bench   build in Release and print the benchmark table
 #   make sanitize  build with AddressSanitizer + UBSan and run the tests there
-.PHONY: all deps build demo test bench sanitize clean
+#   make fuzz    build the libFuzzer targets with clang and run them for FUZZ_SECONDS in total
+.PHONY: all deps build demo test bench sanitize fuzz clean
 
 BUILD ?= build
 JOBS ?= $(shell nproc)
@@ -13,6 +14,8 @@ BUILD_PACKAGES = cmake ninja-build g++ pkg-config gettext tzdata libcli11-dev li
   libtomlplusplus-dev libzip-dev libutf8proc-dev catch2 libsodium-dev libssl-dev
 TEST_PACKAGES = sqlite3 python3 mandoc bash-completion zsh fish
 BENCH_PACKAGES = hyperfine
+FUZZ_PACKAGES = clang libclang-rt-14-dev
+FUZZ_SECONDS ?= 60
 
 all: build
 
@@ -57,5 +60,12 @@ bench: deps
 	@ninja -C build-release -j $(JOBS)
 	@bash bench/run.sh build-release
 
+fuzz: deps
+	$(call install_missing,$(FUZZ_PACKAGES))
+	@cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_COMPILER=clang++ \
+	  -DSETEVOE_FUZZ=ON -DSETEVOE_TESTS=OFF >/dev/null
+	@ninja -C build-fuzz -j $(JOBS) fuzzers
+	@bash fuzz/run.sh build-fuzz $(FUZZ_SECONDS)
+
 clean:
-	rm -rf $(BUILD) build-sanitize build-release demo
+	rm -rf $(BUILD) build-sanitize build-release build-fuzz demo

@@ -11,15 +11,19 @@
 #include <zip.h>
 
 #include <toml++/toml.h>
+#include <algorithm>
+#include <cctype>
 #include <filesystem>
 #include <fstream>
 #include <memory>
+#include <optional>
 #include <set>
 #include <sstream>
 
 #include "core/i18n.hpp"
 #include "core/schema.hpp"
 #include "core/util/hash.hpp"
+#include "core/util/text.hpp"
 #include "core/util/time.hpp"
 #include "core/util/uuid.hpp"
 
@@ -563,10 +567,58 @@ bool safe_name(const std::string& name) {
           name.find_first_not_of("0123456789abcdef", 8) == std::string::npos);
 }
 
+// toml++ 3.3 (Debian 12) reaches TOML_UNREACHABLE, undefined behaviour, when
+// it asks whether certain non-ASCII characters (U+00A1..U+0499, Cyrillic
+// among them, and U+FAF6..U+FEFE) are whitespace, which its parser does in
+// many places (marzer/tomlplusplus#190 and #295; found by fuzz/fuzz_manifest).
+// So toml++ is given only ASCII: each byte from 0x80 up, and '~', becomes
+// "~XX" (hex). TOML allows such bytes only inside strings and comments, where
+// this changes no structure, and the strings read back are decoded
+// (from_toml_ascii). Since toml++ then cannot check UTF-8, this does; and a
+// '~' written as an escape (\u007E), which setevoe never writes, is refused,
+// so that every "~XX" read back is one this made.
+std::string toml_ascii(const std::string& text, const std::string& path) {
+  auto line_at = [&](std::size_t pos) { return 1 + std::count(text.begin(), text.begin() + pos, '\n'); };
+  if (!util::valid_utf8(text)) {
+    std::size_t start = 0;
+    for (auto end = text.find('\n'); end != std::string::npos && util::valid_utf8(text.substr(start, end - start));
+         end = text.find('\n', start))
+      start = end + 1;
+    bad(path, trf("manifest.toml, line {}: {}", line_at(start), "invalid UTF-8"));
+  }
+  auto lower = util::ascii_lower(text);
+  for (const char* escape : {"\\u007e", "\\u0000007e"})
+    if (auto at = lower.find(escape); at != std::string::npos)
+      bad(path, trf("manifest.toml, line {}: {}", line_at(at), "an escaped '~'"));
+  std::string out;
+  out.reserve(text.size());
+  for (unsigned char c : text) {
+    if (c < 0x80 && c != '~')
+      out += static_cast<char>(c);
+    else
+      out += fmt::format("~{:02X}", c);
+  }
+  return out;
+}
+
+std::string from_toml_ascii(std::string_view s) {
+  std::string out;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    std::string byte;
+    if (s[i] == '~' && util::from_hex(s.substr(i + 1, 2), byte) && byte.size() == 1) {
+      out += byte;
+      i += 2;
+    } else {
+      out += s[i];
+    }
+  }
+  return out;
+}
+
 BundleManifest parse_manifest(const std::string& text, const std::string& path) {
   toml::table t;
   try {
-    t = toml::parse(text);
+    t = toml::parse(toml_ascii(text, path));
   } catch (const toml::parse_error& e) {
     bad(path, trf("manifest.toml, line {}: {}", e.source().begin.line, e.description()));
   }
@@ -574,10 +626,16 @@ BundleManifest parse_manifest(const std::string& text, const std::string& path) 
   auto str = [&](const char* key) {
     auto v = t[key].value<std::string>();
     if (!v) bad(path, trf("manifest.toml has no «{}»", key));
-    return *v;
+    return from_toml_ascii(*v);
+  };
+  // Integers only: toml++ 3.3 turns a float into an integer with a cast that is
+  // undefined behaviour when the float is out of range (format_version = 1e300).
+  auto integer = [](toml::node_view<toml::node> v) -> std::optional<std::int64_t> {
+    if (auto* i = v.as_integer()) return i->get();
+    return std::nullopt;
   };
   auto num = [&](const char* key) {
-    auto v = t[key].value<std::int64_t>();
+    auto v = integer(t[key]);
     if (!v) bad(path, trf("manifest.toml has no «{}»", key));
     return *v;
   };
@@ -598,15 +656,15 @@ BundleManifest parse_manifest(const std::string& text, const std::string& path) 
   m.created = str("created");
   m.encrypted = t["encrypted"].value_or(false);
   m.full = t["full"].value_or(false);
-  m.changes = t["counts"]["changes"].value_or<std::int64_t>(-1);
-  m.fields = t["counts"]["fields"].value_or<std::int64_t>(-1);
-  m.objects = t["counts"]["objects"].value_or<std::int64_t>(0);
-  m.deferred = t["counts"]["deferred"].value_or<std::int64_t>(0);
+  m.changes = integer(t["counts"]["changes"]).value_or(-1);
+  m.fields = integer(t["counts"]["fields"]).value_or(-1);
+  m.objects = integer(t["counts"]["objects"]).value_or(0);
+  m.deferred = integer(t["counts"]["deferred"]).value_or(0);
   if (m.changes < 0 || m.fields < 0 || m.objects < 0 || m.deferred < 0) bad(path, tr("manifest.toml has no counts"));
   if (auto* part = t["part"].as_table()) {
     PartInfo p;
-    p.set = (*part)["set"].value_or<std::string>("");
-    auto number = (*part)["number"].value_or<std::int64_t>(0), count = (*part)["count"].value_or<std::int64_t>(0);
+    p.set = from_toml_ascii((*part)["set"].value_or<std::string>(""));
+    auto number = integer((*part)["number"]).value_or(0), count = integer((*part)["count"]).value_or(0);
     if (!util::is_uuid(p.set) || count < 1 || count > 10000 || number < 1 || number > count)
       bad(path, tr("manifest.toml describes its part of a split bundle wrongly"));
     p.number = static_cast<int>(number);
@@ -619,9 +677,9 @@ BundleManifest parse_manifest(const std::string& text, const std::string& path) 
     auto* e = node.as_table();
     if (!e) bad(path, tr("manifest.toml has a malformed entry"));
     BundleEntry be;
-    be.name = (*e)["name"].value_or<std::string>("");
-    auto size = (*e)["size"].value_or<std::int64_t>(-1);
-    be.sha256 = (*e)["sha256"].value_or<std::string>("");
+    be.name = from_toml_ascii((*e)["name"].value_or<std::string>(""));
+    auto size = integer((*e)["size"]).value_or(-1);
+    be.sha256 = from_toml_ascii((*e)["sha256"].value_or<std::string>(""));
     if (be.name.empty() || size < 0 || be.sha256.size() != 64) bad(path, tr("manifest.toml has a malformed entry"));
     be.size = static_cast<std::uint64_t>(size);
     // An object's name is its hash.
@@ -669,6 +727,36 @@ ChangeSet read_changes_db(std::string& data, const BundleManifest& m, const std:
       expected.insert("index sqlite_autoindex_wanted_1");
     }
     if (found != expected) bad(path, tr("changes.sqlite does not have the tables of a bundle"));
+  }
+  // The tables are defined exactly as changes_db_bytes makes them (up to white
+  // space), and no page is used twice (quick_check): a generated column, a
+  // default, a CHECK or a shared page lets a small file make up, while it is
+  // read, far more than it holds (16 MiB on every row), and fill the memory.
+  {
+    auto squeeze = [](std::string_view sql) {
+      std::string out;
+      for (char c : sql)
+        if (!std::isspace(static_cast<unsigned char>(c)))
+          out += c;
+        else if (!out.empty() && out.back() != ' ')
+          out += ' ';
+      if (!out.empty() && out.back() == ' ') out.pop_back();
+      return out;
+    };
+    std::string_view schema = k_changes_schema;
+    std::set<std::string> expected, found;
+    for (std::size_t start = 0, end; (end = schema.find(';', start)) != std::string_view::npos; start = end + 1) {
+      auto statement = squeeze(schema.substr(start, end - start));
+      if (!found_wanted && statement.rfind("CREATE TABLE wanted", 0) == 0) continue;  // older bundles
+      expected.insert(statement);
+    }
+    RawStmt tables(in.db, "SELECT sql FROM sqlite_schema WHERE type = 'table'");
+    while (sqlite3_step(tables.s) == SQLITE_ROW) found.insert(squeeze(tables.text(0)));
+    if (found != expected) bad(path, tr("changes.sqlite does not have the tables of a bundle"));
+    RawStmt check(in.db, "PRAGMA quick_check(1)");
+    int rc = sqlite3_step(check.s);
+    if (rc != SQLITE_ROW || check.text(0) != "ok")
+      bad(path, trf("changes.sqlite is damaged ({})", rc == SQLITE_ROW ? check.text(0) : sqlite3_errmsg(in.db)));
   }
   ChangeSet set;
   set.sender = m.sender;
