@@ -83,7 +83,7 @@ void bind_value(sqlite3_stmt* s, int i, const Value& v) {
   if (auto n = std::get_if<std::int64_t>(&v))
     sqlite3_bind_int64(s, i, *n);
   else if (auto t = std::get_if<std::string>(&v))
-    sqlite3_bind_text64(s, i, t->data(), t->size(), SQLITE_TRANSIENT, SQLITE_UTF8);
+    sqlite3_bind_text64(s, i, t->data(), t->size(), SQLITE_STATIC, SQLITE_UTF8);
   else
     sqlite3_bind_null(s, i);
 }
@@ -98,7 +98,8 @@ void step_done(sqlite3* db, sqlite3_stmt* s) {
 // temporary file is left behind if the process dies.
 std::string changes_db_bytes(const ChangeSet& set) {
   RawDb out;
-  if (sqlite3_open_v2(":memory:", &out.db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr) != SQLITE_OK)
+  if (sqlite3_open_v2(":memory:", &out.db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr) !=
+      SQLITE_OK)
     throw Error(ErrorKind::internal, "cannot open an in-memory database");
   out.exec("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; BEGIN;");
   out.exec(k_changes_schema);
@@ -119,31 +120,38 @@ std::string changes_db_bytes(const ChangeSet& set) {
     sqlite3_bind_int(stream.s, 4, st.personal ? 1 : 0);
     step_done(out.db, stream.s);
   }
+  // The set outlives the statements: its strings are bound without copies.
   RawStmt change(out.db, "INSERT INTO change VALUES (?, ?, ?, ?, ?, ?)");
   RawStmt field(out.db, "INSERT INTO field VALUES (?, ?, ?, ?)");
   for (const auto& c : set.changes) {
-    sqlite3_bind_text(change.s, 1, c.origin.c_str(), -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(change.s, 1, c.origin.c_str(), -1, SQLITE_STATIC);
     sqlite3_bind_int64(change.s, 2, c.seq);
-    sqlite3_bind_text(change.s, 3, c.table.c_str(), -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(change.s, 4, c.row.c_str(), -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(change.s, 5, c.owner.c_str(), -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(change.s, 3, c.table.c_str(), -1, SQLITE_STATIC);
+    sqlite3_bind_text(change.s, 4, c.row.c_str(), -1, SQLITE_STATIC);
+    sqlite3_bind_text(change.s, 5, c.owner.c_str(), -1, SQLITE_STATIC);
     sqlite3_bind_int64(change.s, 6, static_cast<std::int64_t>(c.hlc));
     step_done(out.db, change.s);
     for (const auto& f : c.fields) {
-      sqlite3_bind_text(field.s, 1, c.origin.c_str(), -1, SQLITE_TRANSIENT);
+      sqlite3_bind_text(field.s, 1, c.origin.c_str(), -1, SQLITE_STATIC);
       sqlite3_bind_int64(field.s, 2, c.seq);
-      sqlite3_bind_text(field.s, 3, f.name.c_str(), -1, SQLITE_TRANSIENT);
+      sqlite3_bind_text(field.s, 3, f.name.c_str(), -1, SQLITE_STATIC);
       bind_value(field.s, 4, f.value);
       step_done(out.db, field.s);
     }
   }
   out.exec("COMMIT");
   sqlite3_int64 size = 0;
-  unsigned char* bytes = sqlite3_serialize(out.db, "main", &size, 0);
+  std::unique_ptr<unsigned char, decltype(&sqlite3_free)> bytes(sqlite3_serialize(out.db, "main", &size, 0),
+                                                                &sqlite3_free);
   if (!bytes) throw Error(ErrorKind::internal, "cannot serialise the changes database");
-  std::string data(reinterpret_cast<const char*>(bytes), static_cast<std::size_t>(size));
-  sqlite3_free(bytes);
-  return data;
+  // The database's own pages go before the copy: two copies at most, not three.
+  for (auto* st : {&node, &stream, &change, &field}) {
+    sqlite3_finalize(st->s);
+    st->s = nullptr;
+  }
+  sqlite3_close_v2(out.db);
+  out.db = nullptr;
+  return std::string(reinterpret_cast<const char*>(bytes.get()), static_cast<std::size_t>(size));
 }
 
 // Removes what a killed writer left in `dir`: temporary files of processes

@@ -82,16 +82,22 @@ ChangeSet collect_changes(Db& db, const std::string& peer) {
   }
 
   // One statement per table reads a row's owner, versions and fields.
-  std::map<std::string, std::unique_ptr<Stmt>> readers;
-  auto reader = [&](const TableSpec& t) -> Stmt& {
-    auto& r = readers[t.name];
-    if (!r) {
+  struct Reader {
+    std::vector<std::string> fields;
+    std::unique_ptr<Stmt> stmt;
+  };
+  std::map<std::string, Reader, std::less<>> readers;
+  auto reader = [&](const TableSpec& t) -> Reader& {
+    auto it = readers.find(std::string_view(t.name));
+    if (it == readers.end()) {
+      Reader r{all_fields(t), nullptr};
       std::string cols;
-      for (const auto& f : all_fields(t)) cols += ", " + f;
-      r = std::make_unique<Stmt>(db, fmt::format("SELECT owner, _v{} FROM {} WHERE id = ?", cols, t.name));
+      for (const auto& f : r.fields) cols += ", " + f;
+      r.stmt = std::make_unique<Stmt>(db, fmt::format("SELECT owner, _v{} FROM {} WHERE id = ?", cols, t.name));
+      it = readers.emplace(t.name, std::move(r)).first;
     }
-    r->reset();
-    return *r;
+    it->second.stmt->reset();
+    return it->second;
   };
 
   Stmt changes(db, "SELECT seq, tbl, row_id, hlc FROM change WHERE origin = ? AND seq > ? ORDER BY seq");
@@ -111,18 +117,20 @@ ChangeSet collect_changes(Db& db, const std::string& peer) {
       c.hlc = static_cast<std::uint64_t>(changes.column_int(3));
       const auto* spec = find_table_spec(c.table);
       if (!spec) throw Error(ErrorKind::corrupt, trf("the change log names an unknown table {}.", c.table));
-      auto& row = reader(*spec);
-      row.bind(1, c.row);
-      if (row.step()) {
-        c.owner = row.column_text(0);
-        auto versions = row.column_text(1);
+      auto& [fields, row] = reader(*spec);
+      row->bind(1, c.row);
+      if (row->step()) {
+        c.owner = row->column_text(0);
+        auto versions = row->column_text(1);
         auto version = version_string(c.hlc, stream.record.node);
         // Personal data: only between its owner and a hub.
         bool in_scope = !spec->personal || peer_role == "hub" || peer == c.owner;
-        auto fields = all_fields(*spec);
+        std::uint32_t carried = 0;  // the fields whose version is still this change's
         for (std::size_t i = 0; in_scope && i < fields.size(); ++i)
-          if (field_version(versions, fields[i], c.owner) == version)
-            c.fields.push_back({fields[i], row.column_value(static_cast<int>(i) + 2)});
+          if (field_version_is(versions, fields[i], c.owner, version)) carried |= 1u << i;
+        c.fields.reserve(static_cast<std::size_t>(std::popcount(carried)));
+        for (std::size_t i = 0; i < fields.size(); ++i)
+          if (carried & (1u << i)) c.fields.push_back({fields[i], row->column_value(static_cast<int>(i) + 2)});
       }
       set.changes.push_back(std::move(c));
     }
@@ -649,8 +657,11 @@ class Merger {
   std::string m_sender_role;
   std::map<std::string, Stream> m_streams;
   std::map<std::string, std::int64_t> m_sender_vector;
-  std::map<std::string, std::vector<std::pair<std::string, bool>>> m_required;
-  std::map<std::string, std::string> m_roles;  // node -> role, read once
+  std::vector<Table> m_tables = std::vector<Table>(replicated_tables().size());
+  std::vector<std::uint32_t> m_plan;  // per change: fields, and k_new_row
+  const std::string* m_last_origin = nullptr;
+  Stream* m_last_stream = nullptr;
+  std::vector<Value> m_local;  // apply_fields: the row's values of the change's fields
   MergeResult m_result;
 };
 
