@@ -20,9 +20,11 @@ namespace setevoe::core {
 namespace {
 
 std::string role_of(Db& db, const std::string& node) {
-  Stmt s(db, "SELECT role FROM node WHERE id = ?");
+  auto& s = db.cached("SELECT role FROM node WHERE id = ?");
   s.bind(1, node);
-  return s.step() ? s.column_text(0) : std::string();
+  auto role = s.step() ? s.column_text(0) : std::string();
+  s.reset();
+  return role;
 }
 
 }  // namespace
@@ -184,15 +186,16 @@ class Merger {
   };
 
   // A replicated table as the merge writes it: its fields by position (a
-  // change's fields are a bit mask of them) and its statements, each
-  // prepared once per merge.
+  // change's fields are a bit mask of them) and its statements.
   struct Table {
     const TableSpec* spec = nullptr;
-    std::vector<std::string> fields;                                  // all_fields(spec)
-    std::uint32_t hub_mask = 0;                                       // fields only a hub may write
-    std::unique_ptr<Stmt> owner;                                      // SELECT owner
-    std::unique_ptr<Stmt> current;                                    // SELECT owner, _v and every field
-    std::map<std::uint32_t, std::unique_ptr<Stmt>> inserts, updates;  // by fields written
+    std::vector<std::string> fields;  // all_fields(spec)
+    std::uint32_t hub_mask = 0;       // fields only a hub may write
+    // Statements from Db::cached: prepared once per connection, so a hub
+    // merging many bundles in one process prepares them once.
+    Stmt* owner = nullptr;                            // SELECT owner
+    Stmt* current = nullptr;                          // SELECT owner, _v and every field
+    std::map<std::uint32_t, Stmt*> inserts, updates;  // by fields written
     // Rows that are not here and that the set creates: row -> owner (views
     // of the set's strings).
     std::unordered_map<std::string_view, std::string_view> created;
@@ -211,7 +214,7 @@ class Merger {
     // Nodes named by a hub are approved; nodes named by a school are only
     // known (their relayed changes can be checked) until a hub names them.
     bool from_hub = m_sender_role == "hub";
-    Stmt take_state(m_db, "UPDATE node SET state = ? WHERE id = ? AND public_key = ? AND is_self = 0");
+    auto& take_state = m_db.cached("UPDATE node SET state = ? WHERE id = ? AND public_key = ? AND is_self = 0");
     for (const auto& n : m_set.nodes) {
       auto known = role_of(m_db, n.id);
       if (!known.empty()) {
@@ -235,23 +238,26 @@ class Merger {
       if (n.id != m_set.sender) {
         // Known from a school: pending until a hub names it. From a hub: its state.
         std::string state = from_hub && (n.state == "approved" || n.state == "revoked") ? n.state : "pending";
-        Stmt s(m_db, "UPDATE node SET state = ? WHERE id = ?");
-        s.bind(1, state).bind(2, n.id).run();
+        m_db.cached("UPDATE node SET state = ? WHERE id = ?").bind(1, state).bind(2, n.id).run();
       }
     }
   }
 
   void take_streams() {
-    Stmt s(m_db, "SELECT num, node, last_seq, private FROM origin WHERE id = ?");
+    auto& s = m_db.cached("SELECT num, node, last_seq, private FROM origin WHERE id = ?");
     for (const auto& r : m_set.streams) {
       s.reset();
       s.bind(1, r.origin);
       Stream st;
-      if (s.step()) {
+      bool known = s.step();
+      if (known) {
         st.num = s.column_int(0);
         st.node = s.column_text(1);
         st.last_seq = s.column_int(2);
         st.personal = s.column_int(3) != 0;
+      }
+      s.reset();
+      if (known) {
         if (st.node != r.node)
           throw Error(ErrorKind::bad_data,
                       trf("the bundle gives stream {} to node {}, but it belongs to {}.", r.origin, r.node, st.node));
@@ -398,8 +404,7 @@ class Merger {
 
   // The owner of a row that is here; false when it is not.
   bool read_owner(Table& t, const std::string& row, std::string& owner) {
-    if (!t.owner)
-      t.owner = std::make_unique<Stmt>(m_db, fmt::format("SELECT owner FROM {} WHERE id = ?", t.spec->name));
+    if (!t.owner) t.owner = &m_db.cached(fmt::format("SELECT owner FROM {} WHERE id = ?", t.spec->name));
     auto& s = *t.owner;
     s.rewind();
     s.bind_static(1, row);
@@ -413,6 +418,7 @@ class Merger {
   // re-merge asks for every change of a stream in order: they are read in one
   // pass over the stream, not with a query each.
   std::uint64_t replayed_hlc(Stream& st, std::int64_t seq) {
+    if (seq < 1) return 0;  // numbers start at 1 (and a hostile one cannot overflow below)
     bool in_order = st.replay && seq >= st.replay_asked && (st.replay_end || seq - st.replay_seq <= 64);
     if (!in_order) {
       if (!st.replay)
@@ -473,11 +479,11 @@ class Merger {
 
   void apply() {
     auto now = util::iso_utc(m_clock());
-    Stmt new_stream(m_db, "INSERT INTO origin (id, node, last_seq, private) VALUES (?, ?, 0, ?)");
-    Stmt log(m_db, "INSERT INTO change (origin, seq, tbl, row_id, hlc) VALUES (?, ?, ?, ?, ?)");
-    Stmt conflict(m_db,
-                  "INSERT INTO conflict (tbl, row_id, field, winner_value, winner_version, loser_value, loser_version, "
-                  "seen_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+    auto& new_stream = m_db.cached("INSERT INTO origin (id, node, last_seq, private) VALUES (?, ?, 0, ?)");
+    auto& log = m_db.cached("INSERT INTO change (origin, seq, tbl, row_id, hlc) VALUES (?, ?, ?, ?, ?)");
+    auto& conflict = m_db.cached(
+        "INSERT INTO conflict (tbl, row_id, field, winner_value, winner_version, loser_value, loser_version, "
+        "seen_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
     std::uint64_t max_hlc = 0;
     for (std::size_t i = 0; i < m_set.changes.size(); ++i) {
       const auto& c = m_set.changes[i];
@@ -509,16 +515,17 @@ class Merger {
       max_hlc = std::max(max_hlc, c.hlc);
       ++m_result.applied;
     }
-    Stmt save(m_db, "UPDATE origin SET last_seq = ? WHERE num = ? AND last_seq < ?");
+    auto& save = m_db.cached("UPDATE origin SET last_seq = ? WHERE num = ? AND last_seq < ?");
     for (const auto& [id, st] : m_streams)
       if (st.num) save.reset(), save.bind(1, st.last_seq).bind(2, st.num).bind(3, st.last_seq).run();
     // The clock moves past every version seen, so local writes win over them.
-    auto hlc_text = m_db.query_text("SELECT value FROM setting WHERE key = 'hlc'").value_or("0");
+    auto& hlc = m_db.cached("SELECT value FROM setting WHERE key = 'hlc'");
+    auto hlc_text = hlc.step() ? hlc.column_text(0) : std::string("0");
+    hlc.reset();
     std::uint64_t local = 0;
     std::from_chars(hlc_text.data(), hlc_text.data() + hlc_text.size(), local);
     if (max_hlc > local) {
-      Stmt s(m_db, "UPDATE setting SET value = ? WHERE key = 'hlc'");
-      s.bind(1, std::to_string(max_hlc)).run();
+      m_db.cached("UPDATE setting SET value = ? WHERE key = 'hlc'").bind(1, std::to_string(max_hlc)).run();
     }
   }
 
@@ -528,8 +535,7 @@ class Merger {
     if (!t.current) {
       std::string cols;
       for (const auto& f : t.fields) cols += ", " + f;
-      t.current =
-          std::make_unique<Stmt>(m_db, fmt::format("SELECT owner, _v{} FROM {} WHERE id = ?", cols, t.spec->name));
+      t.current = &m_db.cached(fmt::format("SELECT owner, _v{} FROM {} WHERE id = ?", cols, t.spec->name));
     }
     auto& cur = *t.current;
     cur.rewind();
@@ -574,8 +580,7 @@ class Merger {
         sets += fmt::format("{} = ?{}, ", t.fields[k], rank(winners, static_cast<int>(k)) + 3);
         json += fmt::format(", '$.{}', ?1", t.fields[k]);
       }
-      up = std::make_unique<Stmt>(
-          m_db, fmt::format("UPDATE {} SET {}_v = json_set(_v{}) WHERE id = ?2", t.spec->name, sets, json));
+      up = &m_db.cached(fmt::format("UPDATE {} SET {}_v = json_set(_v{}) WHERE id = ?2", t.spec->name, sets, json));
     }
     up->rewind();
     up->bind_static(1, version).bind_static(2, c.row);
@@ -600,7 +605,7 @@ class Merger {
         cols += ", " + t.fields[k];
         params += fmt::format(", ?{}", rank(mask, static_cast<int>(k)) + 4);
       }
-      Stmt info(m_db, fmt::format("PRAGMA table_info({})", t.spec->name));
+      auto& info = m_db.cached(fmt::format("PRAGMA table_info({})", t.spec->name));
       while (info.step()) {
         // NOT NULL columns without a default that the change does not give.
         auto name = info.column_text(1);
@@ -609,7 +614,7 @@ class Merger {
         cols += ", " + name;
         params += info.column_text(2) == "INTEGER" ? ", 0" : ", ''";
       }
-      s = std::make_unique<Stmt>(m_db, fmt::format("INSERT INTO {} ({}) VALUES ({})", t.spec->name, cols, params));
+      s = &m_db.cached(fmt::format("INSERT INTO {} ({}) VALUES ({})", t.spec->name, cols, params));
     }
     std::string versions;
     if (mask == t.all()) {
@@ -631,11 +636,11 @@ class Merger {
   // lower: a peer restored from a backup has lost changes, and gets them
   // again. A late old bundle only makes the next one carry more.
   void acknowledge() {
-    Stmt s(m_db,
-           "INSERT INTO ack (peer, origin, seq) VALUES (?, ?, ?) "
-           "ON CONFLICT (peer, origin) DO UPDATE SET seq = excluded.seq");
-    Stmt num(m_db, "SELECT num FROM origin WHERE id = ?");
-    Stmt flag(m_db, "INSERT OR REPLACE INTO setting (key, value) VALUES ('new_incarnation', '1')");
+    auto& s = m_db.cached(
+        "INSERT INTO ack (peer, origin, seq) VALUES (?, ?, ?) "
+        "ON CONFLICT (peer, origin) DO UPDATE SET seq = excluded.seq");
+    auto& num = m_db.cached("SELECT num FROM origin WHERE id = ?");
+    auto& flag = m_db.cached("INSERT OR REPLACE INTO setting (key, value) VALUES ('new_incarnation', '1')");
     for (const auto& r : m_set.streams) {
       // The sender has applied more of this node's own stream than this
       // database holds: it was restored from an older copy. The next write
@@ -644,9 +649,12 @@ class Merger {
       if (own != m_streams.end() && own->second.node == m_self.id && r.last_seq > own->second.last_seq) flag.run();
       num.reset();
       num.bind(1, r.origin);
-      if (!num.step()) continue;  // a stream without changes for us yet
+      bool here = num.step();
+      auto stream = here ? num.column_int(0) : 0;
+      num.reset();
+      if (!here) continue;  // a stream without changes for us yet
       s.reset();
-      s.bind(1, m_set.sender).bind(2, num.column_int(0)).bind(3, r.last_seq).run();
+      s.bind(1, m_set.sender).bind(2, stream).bind(3, r.last_seq).run();
     }
   }
 

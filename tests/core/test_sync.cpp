@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <cstdlib>
 #include <deque>
+#include <limits>
 #include <map>
 #include <memory>
 #include <random>
@@ -221,6 +222,10 @@ TEST_CASE("a merge checks every change it had already against the one merged bef
   CHECK(kind_of([&] { merge_changes(*hub.db, sparse, hub.wall()); }) == ErrorKind::bad_data);
   sparse.changes[1].hlc -= 1;
   CHECK(merge_changes(*hub.db, sparse, hub.wall()).skipped == 3);
+  // A number no stream uses (they start at 1) is only skipped.
+  sparse.changes.push_back(set.changes[0]);
+  sparse.changes.back().seq = std::numeric_limits<std::int64_t>::min();
+  CHECK(merge_changes(*hub.db, sparse, hub.wall()).skipped == 4);
   CHECK(canonical_dump(*hub.db) == merged);
 }
 
