@@ -19,6 +19,7 @@
 #include <optional>
 #include <set>
 #include <sstream>
+#include <tuple>
 
 #include "core/i18n.hpp"
 #include "core/schema.hpp"
@@ -90,9 +91,11 @@ struct RawStmt {
       throw Error(ErrorKind::bad_data, fmt::format("changes database: {}", sqlite3_errmsg(db)));
   }
   ~RawStmt() { sqlite3_finalize(s); }
-  std::string text(int i) const {
+  std::string text(int i) const { return std::string(view(i)); }
+  std::string_view view(int i) const {
     auto p = sqlite3_column_text(s, i);
-    return p ? std::string(reinterpret_cast<const char*>(p), static_cast<std::size_t>(sqlite3_column_bytes(s, i))) : "";
+    return p ? std::string_view(reinterpret_cast<const char*>(p), static_cast<std::size_t>(sqlite3_column_bytes(s, i)))
+             : std::string_view();
   }
 };
 
@@ -100,7 +103,7 @@ void bind_value(sqlite3_stmt* s, int i, const Value& v) {
   if (auto n = std::get_if<std::int64_t>(&v))
     sqlite3_bind_int64(s, i, *n);
   else if (auto t = std::get_if<std::string>(&v))
-    sqlite3_bind_text64(s, i, t->data(), t->size(), SQLITE_TRANSIENT, SQLITE_UTF8);
+    sqlite3_bind_text64(s, i, t->data(), t->size(), SQLITE_STATIC, SQLITE_UTF8);
   else
     sqlite3_bind_null(s, i);
 }
@@ -121,7 +124,8 @@ std::uint64_t stored_object_size(std::uint64_t size, bool encrypted) {
 // temporary file is left behind if the process dies.
 std::string changes_db_bytes(const ChangeSet& set) {
   RawDb out;
-  if (sqlite3_open_v2(":memory:", &out.db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr) != SQLITE_OK)
+  if (sqlite3_open_v2(":memory:", &out.db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr) !=
+      SQLITE_OK)
     throw Error(ErrorKind::internal, "cannot open an in-memory database");
   out.exec("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; BEGIN;");
   out.exec(k_changes_schema);
@@ -142,20 +146,21 @@ std::string changes_db_bytes(const ChangeSet& set) {
     sqlite3_bind_int(stream.s, 4, st.personal ? 1 : 0);
     step_done(out.db, stream.s);
   }
+  // The set outlives the statements: its strings are bound without copies.
   RawStmt change(out.db, "INSERT INTO change VALUES (?, ?, ?, ?, ?, ?)");
   RawStmt field(out.db, "INSERT INTO field VALUES (?, ?, ?, ?)");
   for (const auto& c : set.changes) {
-    sqlite3_bind_text(change.s, 1, c.origin.c_str(), -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(change.s, 1, c.origin.c_str(), -1, SQLITE_STATIC);
     sqlite3_bind_int64(change.s, 2, c.seq);
-    sqlite3_bind_text(change.s, 3, c.table.c_str(), -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(change.s, 4, c.row.c_str(), -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(change.s, 5, c.owner.c_str(), -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(change.s, 3, c.table.c_str(), -1, SQLITE_STATIC);
+    sqlite3_bind_text(change.s, 4, c.row.c_str(), -1, SQLITE_STATIC);
+    sqlite3_bind_text(change.s, 5, c.owner.c_str(), -1, SQLITE_STATIC);
     sqlite3_bind_int64(change.s, 6, static_cast<std::int64_t>(c.hlc));
     step_done(out.db, change.s);
     for (const auto& f : c.fields) {
-      sqlite3_bind_text(field.s, 1, c.origin.c_str(), -1, SQLITE_TRANSIENT);
+      sqlite3_bind_text(field.s, 1, c.origin.c_str(), -1, SQLITE_STATIC);
       sqlite3_bind_int64(field.s, 2, c.seq);
-      sqlite3_bind_text(field.s, 3, f.name.c_str(), -1, SQLITE_TRANSIENT);
+      sqlite3_bind_text(field.s, 3, f.name.c_str(), -1, SQLITE_STATIC);
       bind_value(field.s, 4, f.value);
       step_done(out.db, field.s);
     }
@@ -167,11 +172,17 @@ std::string changes_db_bytes(const ChangeSet& set) {
   }
   out.exec("COMMIT");
   sqlite3_int64 size = 0;
-  unsigned char* bytes = sqlite3_serialize(out.db, "main", &size, 0);
+  std::unique_ptr<unsigned char, decltype(&sqlite3_free)> bytes(sqlite3_serialize(out.db, "main", &size, 0),
+                                                                &sqlite3_free);
   if (!bytes) throw Error(ErrorKind::internal, "cannot serialise the changes database");
-  std::string data(reinterpret_cast<const char*>(bytes), static_cast<std::size_t>(size));
-  sqlite3_free(bytes);
-  return data;
+  // The database's own pages go before the copy: two copies at most, not three.
+  for (auto* st : {&node, &stream, &change, &field}) {
+    sqlite3_finalize(st->s);
+    st->s = nullptr;
+  }
+  sqlite3_close_v2(out.db);
+  out.db = nullptr;
+  return std::string(reinterpret_cast<const char*>(bytes.get()), static_cast<std::size_t>(size));
 }
 
 namespace {
@@ -538,6 +549,9 @@ std::string read_entry(zip_t* z, zip_uint64_t index, std::uint64_t limit, const 
   zip_file_t* f = zip_fopen_index(z, index, 0);
   if (!f) bad(path, trf("the entry {} cannot be read ({})", name, zip_strerror(z)));
   std::string out;
+  // The size the zip declares, when within the limit: no copies while growing.
+  zip_stat_t st;
+  if (zip_stat_index(z, index, 0, &st) == 0 && (st.valid & ZIP_STAT_SIZE) && st.size <= limit) out.reserve(st.size);
   char buf[65536];
   while (true) {
     auto n = zip_fread(f, buf, sizeof buf);
@@ -693,7 +707,7 @@ BundleManifest parse_manifest(const std::string& text, const std::string& path) 
 // Reads the changes database from its bytes, in memory and read-only.
 ChangeSet read_changes_db(std::string& data, const BundleManifest& m, const std::string& path) {
   RawDb in;
-  if (sqlite3_open_v2(":memory:", &in.db, SQLITE_OPEN_READWRITE, nullptr) != SQLITE_OK ||
+  if (sqlite3_open_v2(":memory:", &in.db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, nullptr) != SQLITE_OK ||
       sqlite3_deserialize(in.db, "main", reinterpret_cast<unsigned char*>(data.data()),
                           static_cast<sqlite3_int64>(data.size()), static_cast<sqlite3_int64>(data.size()),
                           SQLITE_DESERIALIZE_READONLY) != SQLITE_OK)
@@ -769,43 +783,86 @@ ChangeSet read_changes_db(std::string& data, const BundleManifest& m, const std:
     while (sqlite3_step(streams.s) == SQLITE_ROW)
       set.streams.push_back({streams.text(0), streams.text(1), sqlite3_column_int64(streams.s, 2),
                              sqlite3_column_int(streams.s, 3) != 0});
-    RawStmt changes(in.db, "SELECT origin, seq, tbl, row_id, owner, hlc FROM change ORDER BY origin, seq");
-    RawStmt fields(in.db, "SELECT name, value FROM field WHERE origin = ? AND seq = ? ORDER BY rowid");
-    std::int64_t field_count = 0;
-    while (true) {
-      int rc = sqlite3_step(changes.s);
-      if (rc == SQLITE_DONE) break;
-      if (rc != SQLITE_ROW) bad(path, trf("changes.sqlite is damaged ({})", sqlite3_errmsg(in.db)));
-      Change c;
-      c.origin = changes.text(0);
-      c.seq = sqlite3_column_int64(changes.s, 1);
-      c.table = changes.text(2);
-      c.row = changes.text(3);
-      c.owner = changes.text(4);
-      c.hlc = static_cast<std::uint64_t>(sqlite3_column_int64(changes.s, 5));
-      sqlite3_bind_text(fields.s, 1, c.origin.c_str(), -1, SQLITE_TRANSIENT);
-      sqlite3_bind_int64(fields.s, 2, c.seq);
-      while ((rc = sqlite3_step(fields.s)) == SQLITE_ROW) {
-        Value v;
-        switch (sqlite3_column_type(fields.s, 1)) {
-          case SQLITE_NULL:
-            break;
-          case SQLITE_INTEGER:
-            v = static_cast<std::int64_t>(sqlite3_column_int64(fields.s, 1));
-            break;
-          case SQLITE_TEXT:
-            v = fields.text(1);
-            break;
-          default:
-            bad(path, trf("a value of field {} has a type bundles do not use", fields.text(0)));
-        }
-        c.fields.push_back({fields.text(0), std::move(v)});
-        ++field_count;
-      }
-      if (rc != SQLITE_DONE) bad(path, trf("changes.sqlite is damaged ({})", sqlite3_errmsg(in.db)));
-      sqlite3_reset(fields.s);
-      set.changes.push_back(std::move(c));
+    // Two passes in storage order, not a query per change: the changes, then
+    // the fields, each joined to its change by (origin, seq). setevoe writes
+    // the fields in the order of their changes, so the next field's change
+    // is the current one or the next; others are found by binary search.
+    {
+      RawStmt count(in.db, "SELECT count(*) FROM change");
+      if (sqlite3_step(count.s) == SQLITE_ROW && sqlite3_column_int64(count.s, 0) == m.changes)
+        set.changes.reserve(static_cast<std::size_t>(m.changes));
     }
+    auto step = [&](RawStmt& st) {
+      int rc = sqlite3_step(st.s);
+      if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        bad(path, trf("changes.sqlite is damaged ({})", sqlite3_errmsg(in.db)));
+      return rc == SQLITE_ROW;
+    };
+    RawStmt changes(in.db, "SELECT origin, seq, tbl, row_id, owner, hlc FROM change");
+    bool ordered = true;
+    while (step(changes)) {
+      auto& c = set.changes.emplace_back();
+      c.origin = changes.view(0);
+      c.seq = sqlite3_column_int64(changes.s, 1);
+      c.table = changes.view(2);
+      c.row = changes.view(3);
+      c.owner = changes.view(4);
+      c.hlc = static_cast<std::uint64_t>(sqlite3_column_int64(changes.s, 5));
+      if (set.changes.size() > 1) {
+        const auto& p = set.changes[set.changes.size() - 2];
+        ordered = ordered && std::tie(p.origin, p.seq) < std::tie(c.origin, c.seq);
+      }
+    }
+    auto before = [](const Change& c, const std::pair<std::string_view, std::int64_t>& key) {
+      return std::pair<std::string_view, std::int64_t>(c.origin, c.seq) < key;
+    };
+    if (!ordered)
+      std::stable_sort(set.changes.begin(), set.changes.end(), [](const Change& a, const Change& b) {
+        return std::tie(a.origin, a.seq) < std::tie(b.origin, b.seq);
+      });
+    RawStmt fields(in.db, "SELECT origin, seq, name, value FROM field ORDER BY rowid");
+    std::int64_t field_count = 0;
+    std::size_t at = 0;               // the change of the last field
+    std::vector<FieldValue> pending;  // its fields read since, moved in with no spare room
+    auto flush = [&] {
+      if (pending.empty()) return;
+      auto& to = set.changes[at].fields;
+      to.reserve(to.size() + pending.size());
+      std::move(pending.begin(), pending.end(), std::back_inserter(to));
+      pending.clear();
+    };
+    while (step(fields)) {
+      std::pair<std::string_view, std::int64_t> key(fields.view(0), sqlite3_column_int64(fields.s, 1));
+      auto is = [&](std::size_t i) {
+        return i < set.changes.size() && set.changes[i].seq == key.second && set.changes[i].origin == key.first;
+      };
+      if (!is(at)) {
+        std::size_t next = at + 1;
+        if (!is(next)) {
+          auto it = std::lower_bound(set.changes.begin(), set.changes.end(), key, before);
+          next = static_cast<std::size_t>(it - set.changes.begin());
+          if (!is(next)) continue;  // a field of no change
+        }
+        flush();
+        at = next;
+      }
+      Value v;
+      switch (sqlite3_column_type(fields.s, 3)) {
+        case SQLITE_NULL:
+          break;
+        case SQLITE_INTEGER:
+          v = static_cast<std::int64_t>(sqlite3_column_int64(fields.s, 3));
+          break;
+        case SQLITE_TEXT:
+          v = fields.text(3);
+          break;
+        default:
+          bad(path, trf("a value of field {} has a type bundles do not use", fields.text(2)));
+      }
+      pending.push_back({fields.text(2), std::move(v)});
+      ++field_count;
+    }
+    flush();
     if (static_cast<std::int64_t>(set.changes.size()) != m.changes || field_count != m.fields)
       bad(path, tr("the counts in manifest.toml do not match changes.sqlite"));
     RawStmt wanted(in.db, found_wanted ? "SELECT sha256 FROM wanted ORDER BY sha256" : "SELECT NULL WHERE 0");

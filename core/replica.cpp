@@ -21,23 +21,47 @@ void check_fields(const TableSpec& t, const Fields& values) {
 
 }  // namespace
 
-std::string field_version(const std::string& versions_json, std::string_view field, std::string_view owner) {
+namespace {
+
+// The raw entry of `field` in a row's _v JSON, else of "*": a version, bare
+// ticks, or nothing. Looks for "KEY":" without building the needle: this
+// runs for every field of every change packed or merged.
+std::string_view raw_version(std::string_view json, std::string_view field) {
   // _v is written only by this file, as a flat JSON object of strings; the
   // keys and values never need escaping (field names and versions are ASCII).
-  auto find = [&](std::string_view key) -> std::string {
-    auto needle = fmt::format("\"{}\":\"", key);
-    auto pos = versions_json.find(needle);
-    if (pos == std::string::npos) return {};
-    pos += needle.size();
-    return versions_json.substr(pos, versions_json.find('"', pos) - pos);
+  auto find = [&](std::string_view key) -> std::string_view {
+    for (auto pos = json.find(key); pos != std::string_view::npos; pos = json.find(key, pos + 1)) {
+      auto end = pos + key.size();
+      if (pos == 0 || json[pos - 1] != '"' || json.compare(end, 3, "\":\"") != 0) continue;
+      end += 3;
+      return json.substr(end, json.find('"', end) - end);
+    }
+    return {};
   };
-  auto v = find(field);
-  if (v.empty()) v = find("*");
+  auto found = find(field);
+  return found.empty() ? find("*") : found;
+}
+
+}  // namespace
+
+std::string field_version(const std::string& versions_json, std::string_view field, std::string_view owner) {
+  auto raw = raw_version(versions_json, field);
+  std::string v;
+  v.reserve(raw.size() == 16 ? 17 + owner.size() : raw.size());
+  v.append(raw);
   if (v.size() == 16) {
     v.push_back('.');
     v.append(owner);
   }
   return v;
+}
+
+bool field_version_is(const std::string& versions_json, std::string_view field, std::string_view owner,
+                      std::string_view version) {
+  auto raw = raw_version(versions_json, field);
+  if (raw.size() != 16) return raw == version;
+  return version.size() == 17 + owner.size() && version.substr(0, 16) == raw && version[16] == '.' &&
+         version.substr(17) == owner;
 }
 
 Writer::Writer(Db& db, util::WallClock clock)

@@ -120,5 +120,9 @@ class Writer {
 // An entry of bare ticks (16 hex digits, no node) was written by the row's
 // owner: creations store "*" that way, which keeps every row 35 bytes shorter.
 std::string field_version(const std::string& versions_json, std::string_view field, std::string_view owner);
+// field_version(...) == version, without building the string (packing asks
+// it for every field of every change).
+bool field_version_is(const std::string& versions_json, std::string_view field, std::string_view owner,
+                      std::string_view version);
 
 }  // namespace setevoe::core

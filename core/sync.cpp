@@ -4,9 +4,13 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <bit>
 #include <charconv>
 #include <map>
+#include <memory>
 #include <optional>
+#include <string_view>
+#include <unordered_map>
 
 #include "core/hlc.hpp"
 #include "core/i18n.hpp"
@@ -16,9 +20,11 @@ namespace setevoe::core {
 namespace {
 
 std::string role_of(Db& db, const std::string& node) {
-  Stmt s(db, "SELECT role FROM node WHERE id = ?");
+  auto& s = db.cached("SELECT role FROM node WHERE id = ?");
   s.bind(1, node);
-  return s.step() ? s.column_text(0) : std::string();
+  auto role = s.step() ? s.column_text(0) : std::string();
+  s.reset();
+  return role;
 }
 
 }  // namespace
@@ -78,16 +84,22 @@ ChangeSet collect_changes(Db& db, const std::string& peer, bool full) {
   }
 
   // One statement per table reads a row's owner, versions and fields.
-  std::map<std::string, std::unique_ptr<Stmt>> readers;
-  auto reader = [&](const TableSpec& t) -> Stmt& {
-    auto& r = readers[t.name];
-    if (!r) {
+  struct Reader {
+    std::vector<std::string> fields;
+    std::unique_ptr<Stmt> stmt;
+  };
+  std::map<std::string, Reader, std::less<>> readers;
+  auto reader = [&](const TableSpec& t) -> Reader& {
+    auto it = readers.find(std::string_view(t.name));
+    if (it == readers.end()) {
+      Reader r{all_fields(t), nullptr};
       std::string cols;
-      for (const auto& f : all_fields(t)) cols += ", " + f;
-      r = std::make_unique<Stmt>(db, fmt::format("SELECT owner, _v{} FROM {} WHERE id = ?", cols, t.name));
+      for (const auto& f : r.fields) cols += ", " + f;
+      r.stmt = std::make_unique<Stmt>(db, fmt::format("SELECT owner, _v{} FROM {} WHERE id = ?", cols, t.name));
+      it = readers.emplace(t.name, std::move(r)).first;
     }
-    r->reset();
-    return *r;
+    it->second.stmt->reset();
+    return it->second;
   };
 
   Stmt changes(db, "SELECT seq, tbl, row_id, hlc FROM change WHERE origin = ? AND seq > ? ORDER BY seq");
@@ -107,18 +119,20 @@ ChangeSet collect_changes(Db& db, const std::string& peer, bool full) {
       c.hlc = static_cast<std::uint64_t>(changes.column_int(3));
       const auto* spec = find_table_spec(c.table);
       if (!spec) throw Error(ErrorKind::corrupt, trf("the change log names an unknown table {}.", c.table));
-      auto& row = reader(*spec);
-      row.bind(1, c.row);
-      if (row.step()) {
-        c.owner = row.column_text(0);
-        auto versions = row.column_text(1);
+      auto& [fields, row] = reader(*spec);
+      row->bind(1, c.row);
+      if (row->step()) {
+        c.owner = row->column_text(0);
+        auto versions = row->column_text(1);
         auto version = version_string(c.hlc, stream.record.node);
         // Personal data: only between its owner and a hub.
         bool in_scope = !spec->personal || peer_role == "hub" || peer == c.owner;
-        auto fields = all_fields(*spec);
+        std::uint32_t carried = 0;  // the fields whose version is still this change's
         for (std::size_t i = 0; in_scope && i < fields.size(); ++i)
-          if (field_version(versions, fields[i], c.owner) == version)
-            c.fields.push_back({fields[i], row.column_value(static_cast<int>(i) + 2)});
+          if (field_version_is(versions, fields[i], c.owner, version)) carried |= 1u << i;
+        c.fields.reserve(static_cast<std::size_t>(std::popcount(carried)));
+        for (std::size_t i = 0; i < fields.size(); ++i)
+          if (carried & (1u << i)) c.fields.push_back({fields[i], row->column_value(static_cast<int>(i) + 2)});
       }
       set.changes.push_back(std::move(c));
     }
@@ -160,7 +174,41 @@ class Merger {
     std::string node;
     std::int64_t last_seq = 0;  // applied here
     bool personal = false;
+    std::string role;       // of its node, read once (verify)
+    std::int64_t next = 0;  // last seq after the set's changes so far (verify)
+    // The local changes of the stream read in order, for the replay check
+    // (see replayed_hlc): the current row's seq and hlc.
+    std::unique_ptr<Stmt> replay;
+    std::int64_t replay_seq = 0;
+    std::uint64_t replay_hlc = 0;
+    std::int64_t replay_asked = 0;
+    bool replay_end = true;
   };
+
+  // A replicated table as the merge writes it: its fields by position (a
+  // change's fields are a bit mask of them) and its statements.
+  struct Table {
+    const TableSpec* spec = nullptr;
+    std::vector<std::string> fields;  // all_fields(spec)
+    std::uint32_t hub_mask = 0;       // fields only a hub may write
+    // Statements from Db::cached: prepared once per connection, so a hub
+    // merging many bundles in one process prepares them once.
+    Stmt* owner = nullptr;                            // SELECT owner
+    Stmt* current = nullptr;                          // SELECT owner, _v and every field
+    std::map<std::uint32_t, Stmt*> inserts, updates;  // by fields written
+    // Rows that are not here and that the set creates: row -> owner (views
+    // of the set's strings).
+    std::unordered_map<std::string_view, std::string_view> created;
+    int index(std::string_view field) const {
+      for (std::size_t k = 0; k < fields.size(); ++k)
+        if (fields[k] == field) return static_cast<int>(k);
+      return -1;
+    }
+    std::uint32_t all() const { return (1u << fields.size()) - 1; }
+  };
+  // Per change, what verify found for apply: the fields (mask), and whether
+  // the row is new here (written with an INSERT, without reading it first).
+  static constexpr std::uint32_t k_new_row = 1u << 31;
 
   void take_nodes() {
     // Nodes named by a hub are approved; nodes named by a school are only
@@ -168,7 +216,7 @@ class Merger {
     bool from_hub = m_sender_role == "hub";
     // The hub's word on a node's key is taken too: a school that lost its
     // disk comes back with a new key, which the hub approved.
-    Stmt take_state(m_db, "UPDATE node SET state = ?, public_key = ? WHERE id = ? AND is_self = 0");
+    auto& take_state = m_db.cached("UPDATE node SET state = ?, public_key = ? WHERE id = ? AND is_self = 0");
     for (const auto& n : m_set.nodes) {
       auto known = role_of(m_db, n.id);
       if (!known.empty()) {
@@ -192,20 +240,26 @@ class Merger {
       if (n.id != m_set.sender) {
         // Known from a school: pending until a hub names it. From a hub: its state.
         std::string state = from_hub && (n.state == "approved" || n.state == "revoked") ? n.state : "pending";
-        Stmt s(m_db, "UPDATE node SET state = ? WHERE id = ?");
-        s.bind(1, state).bind(2, n.id).run();
+        m_db.cached("UPDATE node SET state = ? WHERE id = ?").bind(1, state).bind(2, n.id).run();
       }
     }
   }
 
   void take_streams() {
-    Stmt s(m_db, "SELECT num, node, last_seq, private FROM origin WHERE id = ?");
+    auto& s = m_db.cached("SELECT num, node, last_seq, private FROM origin WHERE id = ?");
     for (const auto& r : m_set.streams) {
       s.reset();
       s.bind(1, r.origin);
       Stream st;
-      if (s.step()) {
-        st = {s.column_int(0), s.column_text(1), s.column_int(2), s.column_int(3) != 0};
+      bool known = s.step();
+      if (known) {
+        st.num = s.column_int(0);
+        st.node = s.column_text(1);
+        st.last_seq = s.column_int(2);
+        st.personal = s.column_int(3) != 0;
+      }
+      s.reset();
+      if (known) {
         if (st.node != r.node)
           throw Error(ErrorKind::bad_data,
                       trf("the bundle gives stream {} to node {}, but it belongs to {}.", r.origin, r.node, st.node));
@@ -216,28 +270,78 @@ class Merger {
         st.node = r.node;
         st.personal = r.personal;
       }
-      m_streams[r.origin] = st;
+      m_streams[r.origin] = std::move(st);
       m_sender_vector[r.origin] = r.last_seq;
     }
   }
 
-  // Checks every change before anything is written.
+  // The stream of a change, nullptr when the set does not list it. The set
+  // is ordered by stream, so the last one found is nearly always the one.
+  Stream* find_stream(const std::string& origin) {
+    if (m_last_stream && *m_last_origin == origin) return m_last_stream;
+    auto it = m_streams.find(origin);
+    if (it == m_streams.end()) return nullptr;
+    m_last_origin = &it->first;
+    m_last_stream = &it->second;
+    return m_last_stream;
+  }
+
+  // The replicated table a change names. Error: bad_data when there is none.
+  Table& table_of(const std::string& name) {
+    const auto& all = replicated_tables();
+    for (std::size_t i = 0; i < all.size(); ++i) {
+      if (name != all[i]->name) continue;
+      auto& t = m_tables[i];
+      if (!t.spec) {
+        t.spec = all[i];
+        t.fields = all_fields(*t.spec);
+        if (t.fields.size() > 30) throw Error(ErrorKind::internal, fmt::format("{} has too many fields", name));
+        for (const char* f : t.spec->hub_fields)
+          if (int k = t.index(f); k >= 0) t.hub_mask |= 1u << k;
+      }
+      return t;
+    }
+    throw Error(ErrorKind::bad_data, trf("a change names an unknown table «{}».", name));
+  }
+
+  // The fields of a change as a mask of the table's fields. Error: bad_data
+  // for a field the table does not have; internal for one named twice (a
+  // bundle cannot hold that: its field table's key is origin, seq, name).
+  static std::uint32_t fields_of(const Table& t, const Change& c) {
+    std::uint32_t mask = 0;
+    for (const auto& f : c.fields) {
+      int k = t.index(f.name);
+      if (k < 0)
+        throw Error(ErrorKind::bad_data, trf("a change names an unknown field «{}» of table {}.", f.name, c.table));
+      if (mask & (1u << k))
+        throw Error(ErrorKind::internal, fmt::format("a change names the field {} of table {} twice", f.name, c.table));
+      mask |= 1u << k;
+    }
+    return mask;
+  }
+
+  // The position of field k among the fields of `mask` (its SQL parameter).
+  static int rank(std::uint32_t mask, int k) { return std::popcount(mask & ((1u << k) - 1)); }
+
+  // Checks every change before anything is written, and notes for apply what
+  // it found (m_plan).
   void verify() {
-    std::map<std::string, std::int64_t> next;  // stream -> last seq after the changes so far
-    for (const auto& [id, st] : m_streams) next[id] = st.last_seq;
-    std::map<std::pair<std::string, std::string>, std::string> owners;  // rows created in this set
+    for (auto& [id, st] : m_streams) st.next = st.last_seq;
+    m_plan.assign(m_set.changes.size(), 0);
     std::vector<std::string> offences;
-    for (const auto& c : m_set.changes) {
-      auto it = m_streams.find(c.origin);
-      if (it == m_streams.end())
+    std::string local_owner;
+    for (std::size_t i = 0; i < m_set.changes.size(); ++i) {
+      const auto& c = m_set.changes[i];
+      auto* st = find_stream(c.origin);
+      if (!st)
         throw Error(ErrorKind::bad_data,
                     trf("a change belongs to stream {}, which the bundle does not list.", c.origin));
-      auto& last = next[c.origin];
+      auto& last = st->next;
       if (c.seq <= last) {
         // Already applied: it must be the same change. Another tick under the
         // same number means the sender issued it twice (a restored copy).
-        if (it->second.num != 0 && c.seq <= it->second.last_seq) {
-          auto have = hlc_at(it->second.num, c.seq);
+        if (st->num != 0 && c.seq <= st->last_seq) {
+          auto have = replayed_hlc(*st, c.seq);
           if (have != 0 && have != c.hlc)
             throw Error(ErrorKind::bad_data,
                         trf("change {} of stream {} differs from the one merged before under that number: the "
@@ -253,37 +357,43 @@ class Merger {
                                              "sender for a new bundle.",
                                              c.origin, last, c.seq));
       last = c.seq;
-      const auto* spec = find_table_spec(c.table);
-      if (!spec) throw Error(ErrorKind::bad_data, trf("a change names an unknown table «{}».", c.table));
-      for (const auto& f : c.fields)
-        if (!has_field(*spec, f.name))
-          throw Error(ErrorKind::bad_data, trf("a change names an unknown field «{}» of table {}.", f.name, c.table));
+      auto& t = table_of(c.table);
+      auto mask = fields_of(t, c);
+      m_plan[i] = mask;
       // A change whose fields were all written again since (or are out of the
       // recipient's scope) writes nothing: it only keeps the stream whole.
       if (c.fields.empty()) continue;
-      const auto& node = it->second.node;
-      auto& role = m_roles[node];
-      if (role.empty()) role = role_of(m_db, node);
-      auto key = std::pair{c.table, c.row};
-      std::optional<std::string> owner;
-      if (auto o = owners.find(key); o != owners.end())
+      const auto& node = st->node;
+      if (st->role.empty()) st->role = role_of(m_db, node);
+      std::string_view owner;
+      bool here = true;
+      if (auto o = t.created.find(c.row); o != t.created.end())
         owner = o->second;
+      else if (read_owner(t, c.row, local_owner))
+        owner = local_owner;
       else
-        owner = row_owner(*spec, c.row);
-      if (owner && *owner != c.owner)
+        here = false;
+      if (here && owner != c.owner)
         throw Error(ErrorKind::bad_data, trf("a change gives row {} of {} the owner {}, but it belongs to {}.", c.row,
-                                             c.table, c.owner, *owner));
-      if (!owner) owners[key] = c.owner;
-      if (role == "hub") continue;
+                                             c.table, c.owner, owner));
+      if (!here) {
+        // New here: the first change of it in the set inserts it.
+        t.created.emplace(c.row, c.owner);
+        m_plan[i] |= k_new_row;
+      }
+      if (st->role == "hub") continue;
       auto offence = [&](const std::string& why) {
         offences.push_back(fmt::format("{} #{} ({} {}): {}", c.origin, c.seq, c.table, c.row, why));
       };
-      if (spec->hub_only) offence(tr("only a hub may write this table"));
-      for (const auto& f : c.fields)
-        for (const char* hub_field : spec->hub_fields)
-          if (f.name == hub_field) offence(trf("only a hub may write the field «{}»", f.name));
+      if (t.spec->hub_only) offence(tr("only a hub may write this table"));
+      if (mask & t.hub_mask)
+        for (const auto& f : c.fields)
+          for (const char* hub_field : t.spec->hub_fields)
+            if (f.name == hub_field) offence(trf("only a hub may write the field «{}»", f.name));
       if (c.owner != node) offence(trf("the row belongs to {}, not to the node {} that changed it", c.owner, node));
     }
+    for (auto& [id, st] : m_streams)
+      if (st.replay) st.replay->reset();
     if (!offences.empty()) {
       std::string list;
       for (std::size_t i = 0; i < offences.size() && i < 10; ++i) list += "\n  " + offences[i];
@@ -294,13 +404,42 @@ class Merger {
     }
   }
 
-  std::optional<std::string> row_owner(const TableSpec& t, const std::string& row) {
-    auto& s = m_db.cached(fmt::format("SELECT owner FROM {} WHERE id = ?", t.name));
-    s.bind(1, row);
-    std::optional<std::string> out;
-    if (s.step()) out = s.column_text(0);
-    s.reset();
-    return out;
+  // The owner of a row that is here; false when it is not.
+  bool read_owner(Table& t, const std::string& row, std::string& owner) {
+    if (!t.owner) t.owner = &m_db.cached(fmt::format("SELECT owner FROM {} WHERE id = ?", t.spec->name));
+    auto& s = *t.owner;
+    s.rewind();
+    s.bind_static(1, row);
+    bool found = s.step();
+    if (found) owner = s.column_text(0);
+    s.rewind();
+    return found;
+  }
+
+  // The hlc of change `seq` of a local stream, 0 when there is none. A
+  // re-merge asks for every change of a stream in order: they are read in one
+  // pass over the stream, not with a query each.
+  std::uint64_t replayed_hlc(Stream& st, std::int64_t seq) {
+    if (seq < 1) return 0;  // numbers start at 1 (and a hostile one cannot overflow below)
+    bool in_order = st.replay && seq >= st.replay_asked && (st.replay_end || seq - st.replay_seq <= 64);
+    if (!in_order) {
+      if (!st.replay)
+        st.replay =
+            std::make_unique<Stmt>(m_db, "SELECT seq, hlc FROM change WHERE origin = ? AND seq >= ? ORDER BY seq");
+      st.replay->reset();
+      st.replay->bind(1, st.num).bind(2, seq);
+      st.replay_end = false;
+      st.replay_seq = seq - 1;
+    }
+    st.replay_asked = seq;
+    while (!st.replay_end && st.replay_seq < seq) {
+      st.replay_end = !st.replay->step();
+      if (!st.replay_end) {
+        st.replay_seq = st.replay->column_int(0);
+        st.replay_hlc = static_cast<std::uint64_t>(st.replay->column_int(1));
+      }
+    }
+    return !st.replay_end && st.replay_seq == seq ? st.replay_hlc : 0;
   }
 
   // The hlc of change `seq` of a local stream, 0 when there is none.
@@ -342,14 +481,15 @@ class Merger {
 
   void apply() {
     auto now = util::iso_utc(m_clock());
-    Stmt new_stream(m_db, "INSERT INTO origin (id, node, last_seq, private) VALUES (?, ?, 0, ?)");
-    Stmt log(m_db, "INSERT INTO change (origin, seq, tbl, row_id, hlc) VALUES (?, ?, ?, ?, ?)");
-    Stmt conflict(m_db,
-                  "INSERT INTO conflict (tbl, row_id, field, winner_value, winner_version, loser_value, loser_version, "
-                  "seen_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+    auto& new_stream = m_db.cached("INSERT INTO origin (id, node, last_seq, private) VALUES (?, ?, 0, ?)");
+    auto& log = m_db.cached("INSERT INTO change (origin, seq, tbl, row_id, hlc) VALUES (?, ?, ?, ?, ?)");
+    auto& conflict = m_db.cached(
+        "INSERT INTO conflict (tbl, row_id, field, winner_value, winner_version, loser_value, loser_version, "
+        "seen_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
     std::uint64_t max_hlc = 0;
-    for (const auto& c : m_set.changes) {
-      auto& st = m_streams[c.origin];
+    for (std::size_t i = 0; i < m_set.changes.size(); ++i) {
+      const auto& c = m_set.changes[i];
+      auto& st = *find_stream(c.origin);
       if (c.seq <= st.last_seq) {
         ++m_result.skipped;
         continue;
@@ -359,130 +499,150 @@ class Merger {
         new_stream.bind(1, c.origin).bind(2, st.node).bind(3, st.personal ? 1 : 0).run();
         st.num = sqlite3_last_insert_rowid(m_db.handle());
       }
-      const auto& spec = *find_table_spec(c.table);
+      auto& t = table_of(c.table);
       auto version = version_string(c.hlc, st.node);
-      apply_fields(spec, c, version, conflict, now);
-      log.reset();
+      auto plan = m_plan[i];
+      if (plan & k_new_row)
+        insert_row(t, c, plan & ~k_new_row, version, st.node == c.owner);
+      else if (!c.fields.empty())
+        apply_fields(t, c, plan, version, st.node == c.owner, conflict, now);
+      log.rewind();
       log.bind(1, st.num)
           .bind(2, c.seq)
-          .bind(3, c.table)
-          .bind(4, c.row)
+          .bind_static(3, c.table)
+          .bind_static(4, c.row)
           .bind(5, static_cast<std::int64_t>(c.hlc))
           .run();
       st.last_seq = c.seq;
       max_hlc = std::max(max_hlc, c.hlc);
       ++m_result.applied;
     }
-    Stmt save(m_db, "UPDATE origin SET last_seq = ? WHERE num = ? AND last_seq < ?");
+    auto& save = m_db.cached("UPDATE origin SET last_seq = ? WHERE num = ? AND last_seq < ?");
     for (const auto& [id, st] : m_streams)
       if (st.num) save.reset(), save.bind(1, st.last_seq).bind(2, st.num).bind(3, st.last_seq).run();
     // The clock moves past every version seen, so local writes win over them.
-    auto hlc_text = m_db.query_text("SELECT value FROM setting WHERE key = 'hlc'").value_or("0");
+    auto& hlc = m_db.cached("SELECT value FROM setting WHERE key = 'hlc'");
+    auto hlc_text = hlc.step() ? hlc.column_text(0) : std::string("0");
+    hlc.reset();
     std::uint64_t local = 0;
     std::from_chars(hlc_text.data(), hlc_text.data() + hlc_text.size(), local);
     if (max_hlc > local) {
-      Stmt s(m_db, "UPDATE setting SET value = ? WHERE key = 'hlc'");
-      s.bind(1, std::to_string(max_hlc)).run();
+      m_db.cached("UPDATE setting SET value = ? WHERE key = 'hlc'").bind(1, std::to_string(max_hlc)).run();
     }
   }
 
-  void apply_fields(const TableSpec& spec, const Change& c, const std::string& version, Stmt& conflict,
-                    const std::string& now) {
-    if (c.fields.empty()) return;
-    std::string cols;
-    for (const auto& f : c.fields) cols += ", " + f.name;
-    auto& cur = m_db.cached(fmt::format("SELECT owner, _v{} FROM {} WHERE id = ?", cols, spec.name));
-    cur.bind(1, c.row);
+  // Writes the fields of a change (`mask`) into a row that may be here.
+  void apply_fields(Table& t, const Change& c, std::uint32_t mask, const std::string& version, bool by_owner,
+                    Stmt& conflict, const std::string& now) {
+    if (!t.current) {
+      std::string cols;
+      for (const auto& f : t.fields) cols += ", " + f;
+      t.current = &m_db.cached(fmt::format("SELECT owner, _v{} FROM {} WHERE id = ?", cols, t.spec->name));
+    }
+    auto& cur = *t.current;
+    cur.rewind();
+    cur.bind_static(1, c.row);
     if (!cur.step()) {
-      cur.reset();
-      insert_row(spec, c, version);
-      m_result.fields += static_cast<std::int64_t>(c.fields.size());
+      cur.rewind();
+      insert_row(t, c, mask, version, by_owner);
       return;
     }
     auto owner = cur.column_text(0);
     auto versions = cur.column_text(1);
-    std::vector<Value> local;
-    for (std::size_t i = 0; i < c.fields.size(); ++i) local.push_back(cur.column_value(static_cast<int>(i) + 2));
-    cur.reset();
-    std::vector<std::size_t> winners;
+    m_local.clear();
+    for (const auto& f : c.fields) m_local.push_back(cur.column_value(t.index(f.name) + 2));
+    cur.rewind();
+    std::uint32_t winners = 0;
     for (std::size_t i = 0; i < c.fields.size(); ++i) {
       const auto& f = c.fields[i];
       auto lv = field_version(versions, f.name, owner);
       if (version == lv) continue;
       bool wins = version > lv;
-      bool differ = local[i] != f.value;
-      if (wins) winners.push_back(i);
+      bool differ = m_local[i] != f.value;
+      if (wins) winners |= 1u << t.index(f.name);
       // Same node: its writes are sequential. A write over a value the
       // sender had seen is an edit, not a conflict.
       bool concurrent =
-          differ && !lv.empty() && lv.substr(17) != version.substr(17) && (!wins || !sender_saw(lv, spec.personal));
+          differ && !lv.empty() && lv.substr(17) != version.substr(17) && (!wins || !sender_saw(lv, t.spec->personal));
       if (concurrent) {
         conflict.reset();
-        conflict.bind(1, spec.name).bind(2, c.row).bind(3, f.name);
-        conflict.bind(4, wins ? f.value : local[i]).bind(5, wins ? version : lv);
-        conflict.bind(6, wins ? local[i] : f.value).bind(7, wins ? lv : version).bind(8, now).run();
+        conflict.bind(1, t.spec->name).bind(2, c.row).bind(3, f.name);
+        conflict.bind(4, wins ? f.value : m_local[i]).bind(5, wins ? version : lv);
+        conflict.bind(6, wins ? m_local[i] : f.value).bind(7, wins ? lv : version).bind(8, now).run();
         ++m_result.conflicts;
       }
     }
-    if (winners.empty()) return;
-    std::string sets, json;
-    for (std::size_t k = 0; k < winners.size(); ++k) {
-      sets += fmt::format("{} = ?{}, ", c.fields[winners[k]].name, k + 3);
-      json += fmt::format(", '$.{}', ?1", c.fields[winners[k]].name);
-    }
-    auto& up = m_db.cached(fmt::format("UPDATE {} SET {}_v = json_set(_v{}) WHERE id = ?2", spec.name, sets, json));
-    up.bind(1, version).bind(2, c.row);
-    for (std::size_t k = 0; k < winners.size(); ++k) up.bind(static_cast<int>(k) + 3, c.fields[winners[k]].value);
-    up.run();
-    m_result.fields += static_cast<std::int64_t>(winners.size());
-  }
-
-  // A row new here. Columns the change does not carry get their type's empty
-  // value and no version, so the first write of them wins.
-  void insert_row(const TableSpec& spec, const Change& c, const std::string& version) {
-    std::string cols = "id, owner, _v", params = "?, ?, ?", json = "{";
-    for (std::size_t i = 0; i < c.fields.size(); ++i) {
-      cols += ", " + c.fields[i].name;
-      params += ", ?";
-      json += fmt::format("{}\"{}\":\"{}\"", i ? "," : "", c.fields[i].name, version);
-    }
-    json += "}";
-    for (const auto& col : required_columns(spec)) {
-      bool given =
-          std::any_of(c.fields.begin(), c.fields.end(), [&](const FieldValue& f) { return f.name == col.first; });
-      if (!given) {
-        cols += ", " + col.first;
-        params += col.second ? ", 0" : ", ''";
+    if (!winners) return;
+    // ?1 is the version, ?2 the id, the values follow from ?3 in the table's order.
+    auto& up = t.updates[winners];
+    if (!up) {
+      std::string sets, json;
+      for (std::size_t k = 0; k < t.fields.size(); ++k) {
+        if (!(winners & (1u << k))) continue;
+        sets += fmt::format("{} = ?{}, ", t.fields[k], rank(winners, static_cast<int>(k)) + 3);
+        json += fmt::format(", '$.{}', ?1", t.fields[k]);
       }
+      up = &m_db.cached(fmt::format("UPDATE {} SET {}_v = json_set(_v{}) WHERE id = ?2", t.spec->name, sets, json));
     }
-    auto& s = m_db.cached(fmt::format("INSERT INTO {} ({}) VALUES ({})", spec.name, cols, params));
-    s.bind(1, c.row).bind(2, c.owner).bind(3, json);
-    for (std::size_t i = 0; i < c.fields.size(); ++i) s.bind(static_cast<int>(i) + 4, c.fields[i].value);
-    s.run();
+    up->rewind();
+    up->bind_static(1, version).bind_static(2, c.row);
+    for (const auto& f : c.fields) {
+      int k = t.index(f.name);
+      if (winners & (1u << k)) up->bind_static(rank(winners, k) + 3, f.value);
+    }
+    up->run();
+    m_result.fields += std::popcount(winners);
   }
 
-  // NOT NULL columns without a default: name -> is integer.
-  const std::vector<std::pair<std::string, bool>>& required_columns(const TableSpec& spec) {
-    if (auto it = m_required.find(spec.name); it != m_required.end()) return it->second;
-    auto& out = m_required[spec.name];
-    Stmt s(m_db, fmt::format("PRAGMA table_info({})", spec.name));
-    while (s.step()) {
-      auto name = s.column_text(1);
-      if (s.column_int(3) && s.column_is_null(4) && name != "id" && name != "owner" && name != "_v")
-        out.emplace_back(name, s.column_text(2) == "INTEGER");
+  // A row new here, with the fields of `mask`. Columns the change does not
+  // carry get their type's empty value and no version, so the first write of
+  // them wins. A change that carries every field stamps them all as "*", as
+  // a local creation does (bare ticks when the row's owner wrote it).
+  void insert_row(Table& t, const Change& c, std::uint32_t mask, const std::string& version, bool by_owner) {
+    auto& s = t.inserts[mask];
+    if (!s) {
+      std::string cols = "id, owner, _v", params = "?1, ?2, ?3";
+      for (std::size_t k = 0; k < t.fields.size(); ++k) {
+        if (!(mask & (1u << k))) continue;
+        cols += ", " + t.fields[k];
+        params += fmt::format(", ?{}", rank(mask, static_cast<int>(k)) + 4);
+      }
+      auto& info = m_db.cached(fmt::format("PRAGMA table_info({})", t.spec->name));
+      while (info.step()) {
+        // NOT NULL columns without a default that the change does not give.
+        auto name = info.column_text(1);
+        if (!info.column_int(3) || !info.column_is_null(4) || name == "id" || name == "owner" || name == "_v") continue;
+        if (int k = t.index(name); k >= 0 && (mask & (1u << k))) continue;
+        cols += ", " + name;
+        params += info.column_text(2) == "INTEGER" ? ", 0" : ", ''";
+      }
+      s = &m_db.cached(fmt::format("INSERT INTO {} ({}) VALUES ({})", t.spec->name, cols, params));
     }
-    return out;
+    std::string versions;
+    if (mask == t.all()) {
+      versions = "{\"*\":\"" + (by_owner ? version.substr(0, 16) : version) + "\"}";
+    } else {
+      versions = "{";
+      for (std::size_t k = 0; k < t.fields.size(); ++k)
+        if (mask & (1u << k)) versions += (versions.size() > 1 ? ",\"" : "\"") + t.fields[k] + "\":\"" + version + "\"";
+      versions += "}";
+    }
+    s->rewind();
+    s->bind_static(1, c.row).bind_static(2, c.owner).bind_static(3, versions);
+    for (const auto& f : c.fields) s->bind_static(rank(mask, t.index(f.name)) + 4, f.value);
+    s->run();
+    m_result.fields += static_cast<std::int64_t>(c.fields.size());
   }
 
   // The sender's vector replaces what it acknowledged before, even when it is
   // lower: a peer restored from a backup has lost changes, and gets them
   // again. A late old bundle only makes the next one carry more.
   void acknowledge() {
-    Stmt s(m_db,
-           "INSERT INTO ack (peer, origin, seq) VALUES (?, ?, ?) "
-           "ON CONFLICT (peer, origin) DO UPDATE SET seq = excluded.seq");
-    Stmt num(m_db, "SELECT num FROM origin WHERE id = ?");
-    Stmt flag(m_db, "INSERT OR REPLACE INTO setting (key, value) VALUES ('new_incarnation', '1')");
+    auto& s = m_db.cached(
+        "INSERT INTO ack (peer, origin, seq) VALUES (?, ?, ?) "
+        "ON CONFLICT (peer, origin) DO UPDATE SET seq = excluded.seq");
+    auto& num = m_db.cached("SELECT num FROM origin WHERE id = ?");
+    auto& flag = m_db.cached("INSERT OR REPLACE INTO setting (key, value) VALUES ('new_incarnation', '1')");
     for (const auto& r : m_set.streams) {
       // The sender has applied more of this node's own stream than this
       // database holds: it was restored from an older copy. The next write
@@ -491,9 +651,12 @@ class Merger {
       if (own != m_streams.end() && own->second.node == m_self.id && r.last_seq > own->second.last_seq) flag.run();
       num.reset();
       num.bind(1, r.origin);
-      if (!num.step()) continue;  // a stream without changes for us yet
+      bool here = num.step();
+      auto stream = here ? num.column_int(0) : 0;
+      num.reset();
+      if (!here) continue;  // a stream without changes for us yet
       s.reset();
-      s.bind(1, m_set.sender).bind(2, num.column_int(0)).bind(3, r.last_seq).run();
+      s.bind(1, m_set.sender).bind(2, stream).bind(3, r.last_seq).run();
     }
   }
 
@@ -504,8 +667,11 @@ class Merger {
   std::string m_sender_role;
   std::map<std::string, Stream> m_streams;
   std::map<std::string, std::int64_t> m_sender_vector;
-  std::map<std::string, std::vector<std::pair<std::string, bool>>> m_required;
-  std::map<std::string, std::string> m_roles;  // node -> role, read once
+  std::vector<Table> m_tables = std::vector<Table>(replicated_tables().size());
+  std::vector<std::uint32_t> m_plan;  // per change: fields, and k_new_row
+  const std::string* m_last_origin = nullptr;
+  Stream* m_last_stream = nullptr;
+  std::vector<Value> m_local;  // apply_fields: the row's values of the change's fields
   MergeResult m_result;
 };
 

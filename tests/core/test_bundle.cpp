@@ -357,3 +357,34 @@ TEST_CASE("an encrypted bundle opens only with the recipient's key") {
     CHECK(kind_of([&] { read_bundle(path, p.school_secret); }) == ErrorKind::not_permitted);
   }
 }
+
+TEST_CASE("fields stored in any order are read with their own change, in the order they were stored") {
+  Pair p;
+  auto origin = collect_changes(p.school, p.hub_info.id).streams[0].origin;
+  Crafted c;
+  c.changes = changes_db(
+      std::string(k_tables) +
+      fmt::format("INSERT INTO node VALUES ('{0}', 'СОШ № 1', 'school', '{1}', 'approved');"
+                  "INSERT INTO stream VALUES ('{2}', '{0}', 3, 0);"
+                  "INSERT INTO change VALUES ('{2}', 3, 'org', '01900000-0000-7000-8000-0000000000c3', '{0}', 3);"
+                  "INSERT INTO change VALUES ('{2}', 1, 'org', '01900000-0000-7000-8000-0000000000c1', '{0}', 1);"
+                  "INSERT INTO change VALUES ('{2}', 2, 'org', '01900000-0000-7000-8000-0000000000c2', '{0}', 2);"
+                  "INSERT INTO field VALUES ('{2}', 2, 'status', 'left');"
+                  "INSERT INTO field VALUES ('{2}', 1, 'name', 'один');"
+                  "INSERT INTO field VALUES ('{2}', 2, 'name', 'два');"
+                  "INSERT INTO field VALUES ('{2}', 9, 'name', 'ничей');"  // a field of no change: not read
+                  "INSERT INTO field VALUES ('{2}', 1, 'kind', 'school');",
+                  p.school_info.id, p.school_info.public_key, origin));
+  c.changes_count = 3;
+  c.fields_count = 4;
+  auto b = read_bundle(write_crafted(p, c, "order.zip"));
+  REQUIRE(b.set.changes.size() == 3);
+  std::vector<std::int64_t> seqs;
+  for (const auto& ch : b.set.changes) seqs.push_back(ch.seq);
+  CHECK(seqs == std::vector<std::int64_t>{1, 2, 3});
+  using F = std::vector<FieldValue>;
+  CHECK(b.set.changes[0].fields == F{{"name", std::string("один")}, {"kind", std::string("school")}});
+  CHECK(b.set.changes[1].fields == F{{"status", std::string("left")}, {"name", std::string("два")}});
+  CHECK(b.set.changes[2].fields.empty());
+  CHECK(b.set.changes[0].row == "01900000-0000-7000-8000-0000000000c1");
+}

@@ -6,8 +6,10 @@
 //   SETEVOE_SEED=1234 core_tests "[convergence]"         replay one scenario
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cstdlib>
 #include <deque>
+#include <limits>
 #include <map>
 #include <memory>
 #include <random>
@@ -191,6 +193,80 @@ TEST_CASE("a school's change outside its authority is refused whole") {
   auto merged = canonical_dump(*hub.db);
   CHECK(kind_of([&] { merge_changes(*hub.db, reused, hub.wall()); }) == ErrorKind::bad_data);
   CHECK(canonical_dump(*hub.db) == merged);
+}
+
+TEST_CASE("a merge checks every change it had already against the one merged before, in any order") {
+  auto nodes = network(1);
+  auto& hub = nodes[0];
+  auto& school = nodes[1];
+  for (int i = 0; i < 200; ++i) org_row(school, "СОШ № " + std::to_string(i));
+  auto set = collect_changes(*school.db, hub.info.id);
+  REQUIRE(set.changes.size() == 200);
+  CHECK(merge_changes(*hub.db, set, hub.wall()).applied == 200);
+  auto merged = canonical_dump(*hub.db);
+  CHECK(merge_changes(*hub.db, set, hub.wall()).skipped == 200);
+  // One change in the middle issued again under its number: refused, whichever
+  // way the set is ordered.
+  for (bool reversed : {false, true}) {
+    auto reused = set;
+    reused.changes[137].hlc += 1;
+    if (reversed) std::reverse(reused.changes.begin(), reused.changes.end());
+    auto [kind, msg] = test::outcome_of([&] { merge_changes(*hub.db, reused, hub.wall()); });
+    CHECK(kind == ErrorKind::bad_data);
+    CHECK(msg.find("change 138 of stream") != std::string::npos);
+  }
+  // Only a few of them, far apart.
+  auto sparse = set;
+  sparse.changes = {set.changes[3], set.changes[150], set.changes[199]};
+  sparse.changes[1].hlc += 1;
+  CHECK(kind_of([&] { merge_changes(*hub.db, sparse, hub.wall()); }) == ErrorKind::bad_data);
+  sparse.changes[1].hlc -= 1;
+  CHECK(merge_changes(*hub.db, sparse, hub.wall()).skipped == 3);
+  // A number no stream uses (they start at 1) is only skipped.
+  sparse.changes.push_back(set.changes[0]);
+  sparse.changes.back().seq = std::numeric_limits<std::int64_t>::min();
+  CHECK(merge_changes(*hub.db, sparse, hub.wall()).skipped == 4);
+  CHECK(canonical_dump(*hub.db) == merged);
+}
+
+TEST_CASE("rows new to the merging node are written as the owner wrote them") {
+  auto nodes = network(1);
+  auto& hub = nodes[0];
+  auto& school = nodes[1];
+  auto id = org_row(school, "СОШ № 1");
+  *school.clock += 1000;
+  edit(school, tables::org, id, {{"name", "МБОУ «СОШ № 1»"}});
+  auto other = org_row(school, "СОШ № 2");
+  auto set = collect_changes(*school.db, hub.info.id);
+  REQUIRE(set.changes.size() == 3);
+  REQUIRE(set.changes[0].fields.size() == 4);  // the name travels with the edit
+  merge_changes(*hub.db, set, hub.wall());
+  CHECK(canonical_dump(*hub.db) == canonical_dump(*school.db));
+  auto versions = [&](Db& db, const std::string& row) {
+    Stmt s(db, "SELECT _v FROM org WHERE id = ?");
+    s.bind(1, row);
+    REQUIRE(s.step());
+    return s.column_text(0);
+  };
+  // A creation that carries every field: the same "*" entry as at the school.
+  CHECK(versions(*hub.db, other) == versions(*school.db, other));
+  // A creation whose name was written again since: each carried field has its
+  // own version, and the name the edit's.
+  CHECK(versions(*hub.db, id).find("\"kind\"") != std::string::npos);
+  CHECK(field_version(versions(*hub.db, id), "name", school.info.id) ==
+        field_version(versions(*school.db, id), "name", school.info.id));
+}
+
+TEST_CASE("a change set naming a field twice is refused, and nothing is written") {
+  auto nodes = network(1);
+  auto& hub = nodes[0];
+  auto& school = nodes[1];
+  org_row(school, "СОШ № 1");
+  auto set = collect_changes(*school.db, hub.info.id);
+  set.changes[0].fields.push_back({"name", std::string("другое")});
+  auto before = canonical_dump(*hub.db);
+  CHECK(kind_of([&] { merge_changes(*hub.db, set, hub.wall()); }) == ErrorKind::internal);
+  CHECK(canonical_dump(*hub.db) == before);
 }
 
 TEST_CASE("contact details travel only between their owner and the hub") {
