@@ -16,8 +16,6 @@ using util::Json;
 
 Json manifest_json(const core::Bundle& b) {
   const auto& m = b.manifest;
-  std::int64_t with_fields = 0;
-  for (const auto& c : b.set.changes) with_fields += c.fields.empty() ? 0 : 1;
   return Json::object()
       .set("file_sha256", b.sha256)  // the bundle's id: SHA-256 of its manifest
       .set("format", m.format)
