@@ -7,7 +7,7 @@ set -euo pipefail
 build=$1
 work=$2/files
 mib=${3:-1024}
-setevoe="$build/setevoe"
+setevoe="$(cd "$build" && pwd)/setevoe"
 rm -rf "$work"
 mkdir -p "$work"
 cd "$work"

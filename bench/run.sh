@@ -198,8 +198,9 @@ for i in 1 125 250 375 500; do
   if [ "$(dump "$net/hub.db" "$id")" != "$(dump "$net/s$i.db" "$id")" ]; then converged=no; fi
   checked=$((checked + 1))
 done
-# A placeholder for row 3, pack/merge of a bundle holding a 1 GB attachment
-# against zip -0 / unzip -t of the same file: it comes with attachments.
+# Row 3: pack and merge of a bundle holding a 1 GiB attached file, against
+# zip -0 / unzip -t of the same file (bench/files.sh; BENCH_FILE_MIB to change).
+bash "$(dirname "$0")/files.sh" "$build" "$work" "${BENCH_FILE_MIB:-1024}" > "$work/files.md"
 
 echo
 echo "| replication | setevoe | anchor |"
@@ -237,3 +238,4 @@ print(f"| {schools} schools' monthly bundles ({int(month_changes):,} changes) me
       f"setup ({schools} inits, enrolment, a month of edits, packs): {setup:.0f} s |")
 print(f"| converged after the hub's bundles back ({checked} of {schools} schools compared) | converged: {converged} | |")
 PY
+cat "$work/files.md"
