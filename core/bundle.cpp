@@ -485,7 +485,9 @@ std::string write_bundle(const ChangeSet& set, const NodeInfo& sender, const std
         zip_discard(z);
         throw Error(ErrorKind::io, trf("cannot add {} to the bundle.", name));
       }
-      zip_set_file_compression(z, static_cast<zip_uint64_t>(idx), store ? ZIP_CM_STORE : ZIP_CM_DEFLATE, 0);
+      // Deflate level 6 (zlib's usual): libzip's default, 9, spent half of a
+      // large pack in zlib for under one per cent of size on changes.sqlite.
+      zip_set_file_compression(z, static_cast<zip_uint64_t>(idx), store ? ZIP_CM_STORE : ZIP_CM_DEFLATE, store ? 0 : 6);
     };
     add("manifest.toml", zip_source_buffer(z, manifest.data(), manifest.size(), 0), false);
     add("manifest.sig", zip_source_buffer(z, signature.data(), signature.size(), 0), true);
