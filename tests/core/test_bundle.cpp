@@ -9,6 +9,7 @@
 #include <fstream>
 #include <functional>
 
+#include "bundle_support.hpp"
 #include "core/bundle.hpp"
 #include "core/replica.hpp"
 #include "core/util/hash.hpp"
@@ -50,26 +51,9 @@ struct Pair {
 // Copies a bundle's entries into a new zip, letting `edit` change them.
 std::string rewrite(const std::string& from, const std::string& to,
                     const std::function<void(std::vector<std::pair<std::string, std::string>>&)>& edit) {
-  int err = 0;
-  zip_t* in = zip_open(from.c_str(), ZIP_RDONLY, &err);
-  REQUIRE(in);
-  std::vector<std::pair<std::string, std::string>> entries;
-  for (zip_int64_t i = 0; i < zip_get_num_entries(in, 0); ++i) {
-    zip_stat_t st;
-    zip_stat_index(in, static_cast<zip_uint64_t>(i), 0, &st);
-    std::string data(st.size, '\0');
-    zip_file_t* f = zip_fopen_index(in, static_cast<zip_uint64_t>(i), 0);
-    zip_fread(f, data.data(), st.size);
-    zip_fclose(f);
-    entries.emplace_back(st.name, data);
-  }
-  zip_discard(in);
+  auto entries = test::zip_entries(from);
   edit(entries);
-  zip_t* out = zip_open(to.c_str(), ZIP_CREATE | ZIP_TRUNCATE, &err);
-  for (auto& [name, data] : entries)
-    zip_file_add(out, name.c_str(), zip_source_buffer(out, data.data(), data.size(), 0), 0);
-  REQUIRE(zip_close(out) == 0);
-  return to;
+  return test::write_zip(to, entries);
 }
 
 std::string& entry(std::vector<std::pair<std::string, std::string>>& e, const std::string& name) {
@@ -151,15 +135,6 @@ TEST_CASE("damaged, forged and hostile bundles are refused with the reason") {
 
 namespace {
 
-std::string sign(const std::string& manifest, const std::string& secret_hex) {
-  std::string sk;
-  util::from_hex(secret_hex, sk);
-  unsigned char sig[crypto_sign_BYTES];
-  crypto_sign_detached(sig, nullptr, reinterpret_cast<const unsigned char*>(manifest.data()), manifest.size(),
-                       reinterpret_cast<const unsigned char*>(sk.data()));
-  return util::to_hex(sig, sizeof sig) + "\n";
-}
-
 // A changes database made by hand with `sql`.
 std::string changes_db(const std::string& sql) {
   sqlite3* db = nullptr;
@@ -210,7 +185,7 @@ std::string write_crafted(Pair& p, const Crafted& c, const std::string& name) {
       p.hub_info.id, c.manifest_extra, c.changes_count, c.fields_count);
   if (c.list_changes)
     manifest += fmt::format("\n[[entry]]\nname = \"changes.sqlite\"\nsize = {}\nsha256 = \"{}\"\n", size, hash);
-  auto signature = sign(manifest, p.school_secret);
+  auto signature = test::sign_manifest(manifest, p.school_secret);
   auto path = p.dir.file(name);
   int err = 0;
   zip_t* z = zip_open(path.c_str(), ZIP_CREATE | ZIP_TRUNCATE, &err);

@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "bundle_support.hpp"
 #include "core/attachment.hpp"
 #include "core/bundle.hpp"
 #include "core/objects.hpp"
@@ -179,48 +180,20 @@ struct Sender {
   }
 };
 
-// Signs a manifest with the sender's key, as write_bundle does.
-std::string sign(const std::string& manifest, const std::string& secret_hex) {
-  std::string sk;
-  util::from_hex(secret_hex, sk);
-  unsigned char sig[crypto_sign_BYTES];
-  crypto_sign_detached(sig, nullptr, reinterpret_cast<const unsigned char*>(manifest.data()), manifest.size(),
-                       reinterpret_cast<const unsigned char*>(sk.data()));
-  return util::to_hex(sig, sizeof sig) + "\n";
-}
-
 // Rewrites a bundle: `edit_manifest` changes the manifest's text (which is
 // signed again), `edit` the other entries.
 std::string rewrite(Sender& s, const std::string& from, const std::string& to,
                     const std::function<void(std::string&)>& edit_manifest,
                     const std::function<void(std::vector<std::pair<std::string, std::string>>&)>& edit) {
-  int err = 0;
-  zip_t* in = zip_open(from.c_str(), ZIP_RDONLY, &err);
-  REQUIRE(in);
-  std::vector<std::pair<std::string, std::string>> entries;
-  for (zip_int64_t i = 0; i < zip_get_num_entries(in, 0); ++i) {
-    zip_stat_t st;
-    zip_stat_index(in, static_cast<zip_uint64_t>(i), 0, &st);
-    std::string data(st.size, '\0');
-    zip_file_t* f = zip_fopen_index(in, static_cast<zip_uint64_t>(i), 0);
-    zip_fread(f, data.data(), data.size());
-    zip_fclose(f);
-    entries.emplace_back(st.name, data);
-  }
-  zip_discard(in);
+  auto entries = test::zip_entries(from);
   for (auto& [name, data] : entries)
     if (name == "manifest.toml") edit_manifest(data);
   for (auto& [name, data] : entries)
-    if (name == "manifest.sig") {
+    if (name == "manifest.sig")
       for (auto& [n2, m] : entries)
-        if (n2 == "manifest.toml") data = sign(m, s.secret);
-    }
+        if (n2 == "manifest.toml") data = test::sign_manifest(m, s.secret);
   edit(entries);
-  auto path = s.dir.file(to);
-  zip_t* z = zip_open(path.c_str(), ZIP_CREATE | ZIP_TRUNCATE, &err);
-  for (auto& [n, d] : entries) zip_file_add(z, n.c_str(), zip_source_buffer(z, d.data(), d.size(), 0), 0);
-  REQUIRE(zip_close(z) == 0);
-  return path;
+  return test::write_zip(s.dir.file(to), entries);
 }
 
 void replace_all(std::string& s, const std::string& from, const std::string& to) {
