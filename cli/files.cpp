@@ -147,14 +147,14 @@ void setup_file_commands(CLI::App& cmd, Context& ctx, std::function<void()>& act
       if (!std::filesystem::is_directory(*get_dir, ec))
         throw core::Error(core::ErrorKind::cannot_create,
                           trf("there is no folder {}. Create it, or give the right path.", *get_dir));
-      std::vector<core::Attachment> todo;
+      std::vector<core::Attachment> chosen;
       if (get_file->empty())
-        todo = core::list_attachments(db, store, id);
+        chosen = core::list_attachments(db, store, id);
       else
-        todo.push_back(core::resolve_attachment(db, store, id, *get_file));
-      if (todo.empty()) throw core::Error(core::ErrorKind::not_found, tr("no files are attached to this record."));
+        chosen.push_back(core::resolve_attachment(db, store, id, *get_file));
+      if (chosen.empty()) throw core::Error(core::ErrorKind::not_found, tr("no files are attached to this record."));
       std::set<std::string> names;
-      for (const auto& a : todo) {
+      for (const auto& a : chosen) {
         // Names came from other nodes too: never a path (merge refuses such
         // names; this is the second lock).
         if (!core::safe_file_name(a.name))
@@ -175,7 +175,7 @@ void setup_file_commands(CLI::App& cmd, Context& ctx, std::function<void()>& act
                             trf("{} exists already; nothing was copied. Choose another folder.",
                                 (std::filesystem::path(*get_dir) / a.name).string()));
       }
-      for (const auto& a : todo) {
+      for (const auto& a : chosen) {
         auto dest = (std::filesystem::path(*get_dir) / a.name).string();
         ProgressLine line(ctx, trf("Copying {}", a.name));
         store.copy_out(a.sha256, dest, [&](std::uint64_t done) { line(done, static_cast<std::uint64_t>(a.size)); });
@@ -185,7 +185,7 @@ void setup_file_commands(CLI::App& cmd, Context& ctx, std::function<void()>& act
       }
       if (ctx.format() == Format::json) {
         auto out = Json::array();
-        for (const auto& a : todo)
+        for (const auto& a : chosen)
           out.push(Json::object()
                        .set("name", a.name)
                        .set("file", (std::filesystem::path(*get_dir) / a.name).string())

@@ -1017,11 +1017,11 @@ StagedObjects read_objects(const Bundle& bundle, const ObjectStore* store, const
   ZipHandle zh;
   zh.z = zip_open(path.c_str(), ZIP_RDONLY, &err);
   if (!zh.z) bad(path, tr("it is not a zip file, or the zip is damaged or truncated"));
-  std::vector<const BundleEntry*> todo;
+  std::vector<const BundleEntry*> to_read;
   std::uint64_t need = 0;
   for (const auto& e : bundle.manifest.entries)
     if (e.name.rfind("objects/", 0) == 0 && !(store && store->has(e.sha256))) {
-      todo.push_back(&e);
+      to_read.push_back(&e);
       need += e.size;
     }
   if (store) store->remove_stale();  // what a merge killed while staging left
@@ -1038,7 +1038,7 @@ StagedObjects read_objects(const Bundle& bundle, const ObjectStore* store, const
   std::vector<char> buf(k_copy_buffer);
   std::vector<unsigned char> cipher, plain;
   std::uint64_t done = 0;
-  for (const auto* e : todo) {
+  for (const auto* e : to_read) {
     auto index = zip_name_locate(zh.z, e->name.c_str(), ZIP_FL_ENC_RAW);
     if (index < 0) bad(path, trf("the entry {} is missing", e->name));
     zip_file_t* f = zip_fopen_index(zh.z, static_cast<zip_uint64_t>(index), 0);
