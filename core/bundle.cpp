@@ -411,11 +411,7 @@ std::string write_bundle(const ChangeSet& set, const NodeInfo& sender, const std
                          const std::string& path, const std::string& encrypt_to, const BundleExtras& extras) {
   if (sodium_init() < 0) throw Error(ErrorKind::internal, "libsodium could not be initialised");
   std::error_code ec;
-  auto parent = fs::path(path).parent_path();
-  if (parent.empty()) parent = ".";
-  if (!fs::is_directory(parent, ec))
-    throw Error(ErrorKind::cannot_create, trf("cannot write {}: the folder {} does not exist.", path, parent.string()));
-  if (fs::exists(path, ec)) throw Error(ErrorKind::cannot_create, trf("{} exists already; choose another name.", path));
+  fs::path parent = check_new_file(path);
   remove_stale_parts(parent);
   // A hidden name in the same folder, renamed when complete.
   auto tmp =

@@ -76,6 +76,16 @@ std::string temp_name(const std::string& dir) {
 
 }  // namespace
 
+std::string check_new_file(const std::string& path) {
+  std::error_code ec;
+  auto parent = fs::path(path).parent_path();
+  if (parent.empty()) parent = ".";
+  if (!fs::is_directory(parent, ec))
+    throw Error(ErrorKind::cannot_create, trf("cannot write {}: the folder {} does not exist.", path, parent.string()));
+  if (fs::exists(path, ec)) throw Error(ErrorKind::cannot_create, trf("{} exists already; choose another name.", path));
+  return parent.string();
+}
+
 bool is_object_name(const std::string& sha) {
   return sha.size() == 64 && sha.find_first_not_of("0123456789abcdef") == std::string::npos;
 }
@@ -139,13 +149,7 @@ void ObjectStore::copy_out(const std::string& sha, const std::string& dest, cons
   auto src = path_of(sha);
   Fd in(::open(src.c_str(), O_RDONLY | O_CLOEXEC));
   if (in.fd < 0) throw Error(ErrorKind::not_found, trf("the file {} is not in the store {}.", sha, m_root));
-  std::error_code ec;
-  auto parent = fs::path(dest).parent_path();
-  if (parent.empty()) parent = ".";
-  if (!fs::is_directory(parent, ec))
-    throw Error(ErrorKind::cannot_create, trf("cannot write {}: the folder {} does not exist.", dest, parent.string()));
-  if (fs::exists(dest, ec)) throw Error(ErrorKind::cannot_create, trf("{} exists already; choose another name.", dest));
-  auto tmp = temp_name(parent.string());
+  auto tmp = temp_name(check_new_file(dest));
   Fd out(::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644));
   if (out.fd < 0) throw Error(ErrorKind::cannot_create, trf("cannot create {}: {}.", tmp, errno_text()));
   try {

@@ -23,6 +23,11 @@ namespace setevoe::core {
 // Called with the bytes done so far while a long copy runs.
 using ByteProgress = std::function<void(std::uint64_t done)>;
 
+// Checks that a new file may be written at `path`: its folder exists and the
+// file does not. Returns the folder ("." for a bare name). Error:
+// cannot_create, saying which.
+std::string check_new_file(const std::string& path);
+
 // True when `sha` is 64 lower-case hex digits.
 bool is_object_name(const std::string& sha);
 
