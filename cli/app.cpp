@@ -28,6 +28,7 @@ const std::vector<Command>& commands() {
       {"db", N_("check the database or make a consistent backup of it"), setup_db},
       {"bundle", N_("exchange files with the hub and other schools: pack, merge, inspect"), setup_bundle},
       {"node", N_("the other nodes of the network: keys, enrolment, last exchange"), setup_node},
+      {"product", N_("the catalogue of methodological products: add, moderate, review, search"), setup_product},
   };
   return table;
 }

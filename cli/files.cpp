@@ -71,6 +71,9 @@ void setup_file_commands(CLI::App& cmd, Context& ctx, std::function<void()>& act
       store.remove_stale();
       // The copies are made before the write transaction, so that copying a
       // large file does not hold the database.
+      // Every file is checked before any is copied: a bad one stops the
+      // command with nothing written.
+      for (const auto& p : *paths) core::ObjectStore::check_source(p);
       std::vector<core::ObjectStore::Stored> stored;
       for (const auto& p : *paths) {
         ProgressLine line(ctx, trf("Copying {}", p));

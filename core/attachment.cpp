@@ -91,7 +91,7 @@ constexpr const char* k_columns = "id, owner, entity, entity_id, role, name, med
 }  // namespace
 
 const std::vector<const TableSpec*>& tables_with_files() {
-  static const std::vector<const TableSpec*> all = {&tables::org, &tables::person};
+  static const std::vector<const TableSpec*> all = {&tables::org, &tables::person, &tables::product};
   return all;
 }
 

@@ -18,55 +18,36 @@ namespace setevoe::core {
 // ---- Vocabularies
 
 namespace {
-struct TermSpec {
-  Term term;
-  const char* aliases;  // more accepted spellings, '|' separated, folded
+const std::vector<Term> k_org_kinds = {
+    {"school", N_("school"), "школа", "сош|оош|гимназия|лицей"},
+    {"kindergarten", N_("kindergarten"), "детский сад", "доу|дс|детсад"},
+    {"additional-education", N_("additional education"), "дополнительное образование", "до|удо"},
+    {"methodological-association", N_("methodological association"), "методическое объединение", "мо|ммо|рмо|рма"},
+    {"methodological-service", N_("methodological service"), "методическая служба", "ммс|мс|методический кабинет"},
+    {"creative-group", N_("creative group"), "творческая группа", "тг"},
+    {"expert-council", N_("expert council"), "экспертный совет"},
+    {"education-department", N_("education department"), "управление образования", "уо|управление"},
 };
-const std::vector<TermSpec> k_org_kinds = {
-    {{"school", N_("school"), "школа"}, "сош|оош|гимназия|лицей"},
-    {{"kindergarten", N_("kindergarten"), "детский сад"}, "доу|дс|детсад"},
-    {{"additional-education", N_("additional education"), "дополнительное образование"}, "до|удо"},
-    {{"methodological-association", N_("methodological association"), "методическое объединение"}, "мо|ммо|рмо|рма"},
-    {{"methodological-service", N_("methodological service"), "методическая служба"}, "ммс|мс|методический кабинет"},
-    {{"creative-group", N_("creative group"), "творческая группа"}, "тг"},
-    {{"expert-council", N_("expert council"), "экспертный совет"}, ""},
-    {{"education-department", N_("education department"), "управление образования"}, "уо|управление"},
+const std::vector<Term> k_statuses = {
+    {"potential", N_("potential"), "потенциальный", "потенциальная|потенциальное"},
+    {"active", N_("active"), "активный", "активная|активное|действующий|действующая"},
+    {"left", N_("left"), "выбыл", "выбыла|выбыло|вышел|вышла"},
 };
-const std::vector<TermSpec> k_statuses = {
-    {{"potential", N_("potential"), "потенциальный"}, "потенциальная|потенциальное"},
-    {{"active", N_("active"), "активный"}, "активная|активное|действующий|действующая"},
-    {{"left", N_("left"), "выбыл"}, "выбыла|выбыло|вышел|вышла"},
+const std::vector<Term> k_roles = {
+    {"member", N_("member"), "участник", "член"},
+    {"head", N_("head"), "руководитель", "председатель"},
+    {"secretary", N_("secretary"), "секретарь"},
 };
-const std::vector<TermSpec> k_roles = {
-    {{"member", N_("member"), "участник"}, "член"},
-    {{"head", N_("head"), "руководитель"}, "председатель"},
-    {{"secretary", N_("secretary"), "секретарь"}, ""},
-};
-
-const std::vector<Term>& terms_of(const std::vector<TermSpec>& specs) {
-  static std::map<const void*, std::vector<Term>> cache;
-  auto& out = cache[&specs];
-  if (out.empty())
-    for (const auto& s : specs) out.push_back(s.term);
-  return out;
-}
-
-// The aliases of a term of the registry's vocabularies ("" for others).
-const char* aliases_of(const std::vector<Term>& terms, std::size_t i) {
-  for (const auto* specs : {&k_org_kinds, &k_statuses, &k_roles})
-    if (&terms == &terms_of(*specs)) return (*specs)[i].aliases;
-  return "";
-}
 }  // namespace
 
 const std::vector<Term>& org_kinds() {
-  return terms_of(k_org_kinds);
+  return k_org_kinds;
 }
 const std::vector<Term>& member_statuses() {
-  return terms_of(k_statuses);
+  return k_statuses;
 }
 const std::vector<Term>& group_roles() {
-  return terms_of(k_roles);
+  return k_roles;
 }
 
 std::string parse_term(const std::vector<Term>& terms, std::string_view text, std::string_view what) {
@@ -74,10 +55,10 @@ std::string parse_term(const std::vector<Term>& terms, std::string_view text, st
   std::string codes;
   for (std::size_t i = 0; i < terms.size(); ++i) {
     const auto& t = terms[i];
-    if (folded == t.code || folded == util::fold(t.label) || folded == util::fold(tr(t.label)) ||
+    if (folded == util::fold(t.code) || folded == util::fold(t.label) || folded == util::fold(tr(t.label)) ||
         folded == util::fold(t.ru))
       return t.code;
-    for (const auto& alias : util::split_list(aliases_of(terms, i), '|'))
+    for (const auto& alias : util::split_list(t.aliases, '|'))
       if (folded == alias) return t.code;
     codes += (codes.empty() ? "" : ", ") + std::string(t.code);
   }

@@ -20,9 +20,10 @@ namespace setevoe::core {
 // parse_* accepts either, in any case.
 
 struct Term {
-  const char* code;   // "school"
-  const char* label;  // "школа" (msgid, shown through tr())
-  const char* ru;     // the Russian label, always accepted on input
+  const char* code;          // "school"
+  const char* label;         // "school" (msgid, shown through tr(): «школа»)
+  const char* ru;            // the Russian label, always accepted on input
+  const char* aliases = "";  // more accepted spellings, '|' separated, folded
 };
 const std::vector<Term>& org_kinds();
 const std::vector<Term>& member_statuses();  // potential | active | left

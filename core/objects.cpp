@@ -29,6 +29,7 @@ struct Fd {
   ~Fd() {
     if (fd >= 0) ::close(fd);
   }
+  Fd(Fd&& o) noexcept : fd(o.fd) { o.fd = -1; }
   Fd(const Fd&) = delete;
   Fd& operator=(const Fd&) = delete;
 };
@@ -118,15 +119,38 @@ void ObjectStore::remove_stale() const {
   }
 }
 
-ObjectStore::Stored ObjectStore::add_file(const std::string& path, const ByteProgress& progress) {
+namespace {
+
+// Opens a file to be attached, refusing what cannot be one.
+Fd open_source(const std::string& path) {
   Fd in(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
   if (in.fd < 0) {
     if (errno == ENOENT) throw Error(ErrorKind::not_found, trf("there is no file {}.", path));
+    if (errno == EACCES)
+      throw Error(ErrorKind::not_found,
+                  trf("cannot read {}: permission denied. Copy it somewhere you may read, or ask the computer's "
+                      "administrator.",
+                      path));
     throw Error(ErrorKind::io, trf("cannot read {}: {}.", path, errno_text()));
   }
   struct stat st;
-  if (::fstat(in.fd, &st) != 0 || !S_ISREG(st.st_mode))
+  if (::fstat(in.fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    if (S_ISDIR(st.st_mode))
+      throw Error(ErrorKind::usage, trf("{} is a folder; give the files in it one by one.", path));
     throw Error(ErrorKind::usage, trf("{} is not a regular file.", path));
+  }
+  if (st.st_size == 0) throw Error(ErrorKind::usage, trf("{} is empty (0 bytes): there is nothing to attach.", path));
+  return in;
+}
+
+}  // namespace
+
+void ObjectStore::check_source(const std::string& path) {
+  open_source(path);
+}
+
+ObjectStore::Stored ObjectStore::add_file(const std::string& path, const ByteProgress& progress) {
+  Fd in = open_source(path);
   ::posix_fadvise(in.fd, 0, 0, POSIX_FADV_SEQUENTIAL);
   Writer w(*this);
   std::vector<char> buf(k_copy_buffer);

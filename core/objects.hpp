@@ -49,6 +49,10 @@ class ObjectStore {
   };
   // Copies a file into the store. Errors: not_found, io.
   Stored add_file(const std::string& path, const ByteProgress& progress = {});
+  // Checks, before anything is copied, that `path` is a readable regular
+  // file with contents. Errors: not_found (missing or unreadable), usage (a
+  // folder or another non-file, an empty file).
+  static void check_source(const std::string& path);
 
   // Copies an object out to `dest` (which must not exist), checking its hash
   // on the way; `dest` appears only when complete and correct. Errors:

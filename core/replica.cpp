@@ -170,6 +170,9 @@ void Writer::check_authority(const TableSpec& table, const std::string* owner, c
             ErrorKind::not_permitted,
             trf("only the district hub may change the field «{}» of records of the kind «{}». Ask the moderator.",
                 field, tr(table.label)));
+  for (const auto& [field, value] : values)
+    if (auto why = school_value_offence(table, field, value); !why.empty())
+      throw Error(ErrorKind::not_permitted, why + " " + tr("Ask the moderator."));
   if (owner && *owner != m_self.id)
     throw Error(ErrorKind::not_permitted,
                 trf("this record (kind «{}») belongs to the node {}; only that node or the district hub may change it.",
@@ -245,6 +248,19 @@ bool Writer::update(const TableSpec& table, const std::string& id, const Fields&
 void Writer::remove(const TableSpec& table, const std::string& id) {
   if (!update(table, id, {{"deleted", std::int64_t{1}}}))
     throw Error(ErrorKind::not_found, trf("the record {} (kind «{}») is removed already.", id, tr(table.label)));
+}
+
+void Writer::restamp(const TableSpec& table, const std::string& id) {
+  if (m_self.role != Role::hub)
+    throw Error(ErrorKind::internal, "restamp is the hub's: a school's rows travel in its own stream");
+  auto version = stamp();
+  std::string json_args;
+  for (const auto& f : all_fields(table)) json_args += fmt::format(", '$.{}', ?1", f);
+  auto& s = m_db.cached(fmt::format("UPDATE {} SET _v = json_set(_v{}) WHERE id = ?2", table.name, json_args));
+  s.bind(1, version).bind(2, id).run();
+  if (sqlite3_changes(m_db.handle()) != 1)
+    throw Error(ErrorKind::not_found, trf("there is no record of the kind «{}» with the id {}.", tr(table.label), id));
+  log(table, id);
 }
 
 void Writer::commit() {

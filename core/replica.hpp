@@ -35,11 +35,27 @@ struct TableSpec {
   bool personal = false;                     // personal data: logged to the private stream, which
                                              // travels only between the owner and a hub
   std::vector<const char*> hub_fields = {};  // fields only a hub may write
+  // Fields a school may write only with some values (a product's status:
+  // draft or submitted; publishing is the hub's). Any value for a hub.
+  struct Values {
+    const char* field;
+    std::vector<const char*> allowed;
+  };
+  std::vector<Values> school_values = {};
+  // Rows visible only to their owner and the hubs until `public_row` says
+  // otherwise (drafts of products, DESIGN.md "Scope"); nullptr: always
+  // public. Called by packing with the row's id.
+  bool (*public_row)(Db& db, const std::string& id) = nullptr;
 };
+
+// Why a school may not write `value` into `field` of `table` (a translated
+// message), or empty when it may.
+std::string school_value_offence(const TableSpec& table, std::string_view field, const Value& value);
 
 // The replicated tables known to this version (defined in core/tables.cpp).
 namespace tables {
-extern const TableSpec direction, org, person, contact, membership, expertise, attachment;
+extern const TableSpec direction, org, person, contact, membership, expertise, attachment, product, review,
+    subscription;
 }
 const std::vector<const TableSpec*>& replicated_tables();
 const TableSpec& table_spec(std::string_view name);       // internal error when unknown
@@ -75,6 +91,10 @@ class Writer {
   bool update(const TableSpec& table, const std::string& id, const Fields& values);
   // Writes the tombstone of a row (same errors as update).
   void remove(const TableSpec& table, const std::string& id);
+  // Writes every field of a row again, unchanged, under a new version of this
+  // node: the hub publishing a draft makes the whole row travel in its own
+  // public stream to nodes that were out of the draft's scope. Hub only.
+  void restamp(const TableSpec& table, const std::string& id);
 
   // Makes everything written durable; without it the destructor rolls back.
   void commit();

@@ -43,6 +43,19 @@ void remember_node(Db& db, const NodeRecord& node) {
 
 // ---- Collecting
 
+namespace {
+
+// The bits of a table's moderation fields among `fields`.
+std::uint32_t hub_mask(const TableSpec& t, const std::vector<std::string>& fields) {
+  std::uint32_t mask = 0;
+  for (std::size_t i = 0; i < fields.size(); ++i)
+    for (const char* f : t.hub_fields)
+      if (fields[i] == f) mask |= 1u << i;
+  return mask;
+}
+
+}  // namespace
+
 ChangeSet collect_changes(Db& db, const std::string& peer, bool full) {
   Transaction tx(db, Transaction::Kind::read);
   auto self = self_node(db);
@@ -56,6 +69,7 @@ ChangeSet collect_changes(Db& db, const std::string& peer, bool full) {
   struct Stream {
     std::int64_t num;
     StreamRecord record;
+    bool hub = false;  // the stream is a hub's
   };
   std::vector<Stream> streams;
   {
@@ -69,7 +83,7 @@ ChangeSet collect_changes(Db& db, const std::string& peer, bool full) {
       set.streams.push_back(r);
       if (r.personal && !(hub ? (r.node == self.id || r.node == peer) : (r.node == self.id && peer_role == "hub")))
         continue;
-      streams.push_back({s.column_int(0), r});
+      streams.push_back({s.column_int(0), r, role_of(db, r.node) == "hub"});
     }
   }
   {
@@ -125,11 +139,15 @@ ChangeSet collect_changes(Db& db, const std::string& peer, bool full) {
         c.owner = row->column_text(0);
         auto versions = row->column_text(1);
         auto version = version_string(c.hlc, stream.record.node);
-        // Personal data: only between its owner and a hub.
-        bool in_scope = !spec->personal || peer_role == "hub" || peer == c.owner;
+        // Personal data and drafts: only between their owner and a hub.
+        bool in_scope = peer_role == "hub" || peer == c.owner ||
+                        (!spec->personal && (!spec->public_row || spec->public_row(db, c.row)));
         std::uint32_t carried = 0;  // the fields whose version is still this change's
         for (std::size_t i = 0; in_scope && i < fields.size(); ++i)
           if (field_version_is(versions, fields[i], c.owner, version)) carried |= 1u << i;
+        // A school's creation stamps every field, the hub's moderation fields
+        // too (still empty): those are not the school's to send.
+        if (!stream.hub) carried &= ~hub_mask(*spec, fields);
         c.fields.reserve(static_cast<std::size_t>(std::popcount(carried)));
         for (std::size_t i = 0; i < fields.size(); ++i)
           if (carried & (1u << i)) c.fields.push_back({fields[i], row->column_value(static_cast<int>(i) + 2)});
@@ -390,6 +408,9 @@ class Merger {
         for (const auto& f : c.fields)
           for (const char* hub_field : t.spec->hub_fields)
             if (f.name == hub_field) offence(trf("only a hub may write the field «{}»", f.name));
+      if (!t.spec->school_values.empty())
+        for (const auto& f : c.fields)
+          if (auto why = school_value_offence(*t.spec, f.name, f.value); !why.empty()) offence(why);
       if (c.owner != node) offence(trf("the row belongs to {}, not to the node {} that changed it", c.owner, node));
     }
     for (auto& [id, st] : m_streams)

@@ -7,6 +7,33 @@
 #include <algorithm>
 
 namespace setevoe::core {
+namespace {
+
+// A product is seen by every node once the hub has published it; a draft, a
+// submission or a rejection travels only between its owner and the hubs.
+bool product_is_public(Db& db, const std::string& id) {
+  auto& s = db.cached("SELECT published_at IS NOT NULL FROM product WHERE id = ?");
+  s.bind(1, id);
+  bool out = s.step() && s.column_int(0) != 0;
+  s.reset();
+  return out;
+}
+
+// A file goes where the record it belongs to goes.
+bool attachment_is_public(Db& db, const std::string& id) {
+  auto& s = db.cached("SELECT entity, entity_id FROM attachment WHERE id = ?");
+  s.bind(1, id);
+  std::string entity, entity_id;
+  if (s.step()) {
+    entity = s.column_text(0);
+    entity_id = s.column_text(1);
+  }
+  s.reset();
+  return entity != "product" || product_is_public(db, entity_id);
+}
+
+}  // namespace
+
 namespace tables {
 
 // Directions are the hub's: appointing the list of priority directions is moderation.
@@ -20,15 +47,40 @@ const TableSpec expertise{"expertise", N_("expert appointment"), {"person", "dir
 
 // A file attached to a row of another table; its contents are in the object
 // store. The node that attaches it owns it.
-const TableSpec attachment{
-    "attachment", N_("attached file"), {"entity", "entity_id", "role", "name", "media_type", "size", "sha256"}};
+const TableSpec attachment{"attachment",
+                           N_("attached file"),
+                           {"entity", "entity_id", "role", "name", "media_type", "size", "sha256"},
+                           false,
+                           false,
+                           {},
+                           {},
+                           attachment_is_public};
+
+// A methodological product. Moderation is the hub's: a school moves its own
+// product between draft and submitted; publishing, rejecting and archiving,
+// and who decided, when and why, are written by a hub.
+const TableSpec product{
+    "product",
+    N_("methodological product"),
+    {"type",    "org",        "title",        "annotation", "authors",      "directions", "subject",
+     "levels",  "grade_from", "grade_to",     "language",   "keywords",     "licence",    "pupils",
+     "consent", "status",     "submitted_at", "moderator",  "moderated_at", "reason",     "published_at"},
+    false,
+    false,
+    {"moderator", "moderated_at", "reason", "published_at"},
+    {{"status", {"draft", "submitted"}}},
+    product_is_public};
+// A review, owned by the node of the reviewer's card.
+const TableSpec review{"review", N_("review"), {"product", "person", "score", "criteria", "comment", "reviewed_at"}};
+// A school's subscription to a direction or an org of the catalogue.
+const TableSpec subscription{"subscription", N_("subscription"), {"node", "kind", "ref"}};
 
 }  // namespace tables
 
 const std::vector<const TableSpec*>& replicated_tables() {
-  static const std::vector<const TableSpec*> all = {&tables::direction, &tables::org,        &tables::person,
-                                                    &tables::contact,   &tables::membership, &tables::expertise,
-                                                    &tables::attachment};
+  static const std::vector<const TableSpec*> all = {
+      &tables::direction, &tables::org,        &tables::person,  &tables::contact, &tables::membership,
+      &tables::expertise, &tables::attachment, &tables::product, &tables::review,  &tables::subscription};
   return all;
 }
 
@@ -46,6 +98,20 @@ const TableSpec& table_spec(std::string_view name) {
 bool has_field(const TableSpec& table, std::string_view field) {
   return field == "deleted" ||
          std::any_of(table.fields.begin(), table.fields.end(), [&](const char* f) { return field == f; });
+}
+
+std::string school_value_offence(const TableSpec& table, std::string_view field, const Value& value) {
+  for (const auto& v : table.school_values) {
+    if (field != v.field) continue;
+    const auto* text = std::get_if<std::string>(&value);
+    if (text && std::any_of(v.allowed.begin(), v.allowed.end(), [&](const char* a) { return *text == a; })) return {};
+    std::string shown = text                                          ? *text
+                        : std::holds_alternative<std::int64_t>(value) ? std::to_string(std::get<std::int64_t>(value))
+                                                                      : std::string("NULL");
+    return trf("only the district hub may set the field «{}» of records of the kind «{}» to «{}».", field,
+               tr(table.label), shown);
+  }
+  return {};
 }
 
 std::vector<std::string> all_fields(const TableSpec& table) {

@@ -1,6 +1,8 @@
 // UUID version 7 generation and id prefixes.
 #include "core/util/uuid.hpp"
 
+#include "core/util/hash.hpp"
+
 #include <sodium.h>
 
 #include <array>
@@ -40,6 +42,18 @@ std::string uuid7(std::int64_t unix_ms) {
     hex[pos++] = k_digits[b[i] & 0xF];
   }
   return hex;
+}
+
+std::string uuid_for_name(std::string_view name) {
+  auto h = sha256_hex(name);
+  h[12] = '8';
+  h[16] = "89ab"[(h[16] <= '9' ? h[16] - '0' : h[16] - 'a' + 10) & 3];
+  return h.substr(0, 8) + '-' + h.substr(8, 4) + '-' + h.substr(12, 4) + '-' + h.substr(16, 4) + '-' + h.substr(20, 12);
+}
+
+std::string uuid7_floor(std::int64_t unix_ms) {
+  auto id = uuid7(unix_ms);
+  return id.substr(0, 13) + "-7000-8000-000000000000";
 }
 
 namespace {

@@ -13,6 +13,15 @@ namespace setevoe::util {
 // from the system's cryptographic generator (libsodium).
 std::string uuid7(std::int64_t unix_ms);
 
+// A UUID (version 8, RFC 9562) derived from a name by SHA-256: the same name
+// gives the same id on every node. For rows that must not duplicate when two
+// nodes create them (one review per person and product).
+std::string uuid_for_name(std::string_view name);
+
+// The smallest UUIDv7 of the given millisecond: ids made since then sort at
+// or after it.
+std::string uuid7_floor(std::int64_t unix_ms);
+
 // True when s is a canonical lower-case UUID.
 bool is_uuid(std::string_view s);
 
