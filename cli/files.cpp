@@ -168,11 +168,21 @@ void setup_file_commands(CLI::App& cmd, Context& ctx, std::function<void()>& act
                             trf("two attached files are named «{}»; nothing was copied. Get them one at a time by "
                                 "id into different folders ('files' shows the ids).",
                                 a.name));
-        if (!a.present)
+        if (!a.present) {
+          // A file outside the node's subscriptions is not asked for until
+          // someone wants it: now someone does.
+          bool subscribed = core::wanted_by(db, ctx.self().id, a.id);
+          core::request_object(db, a.sha256);
+          if (!subscribed)
+            throw core::Error(core::ErrorKind::not_found,
+                              trf("«{}» is outside this school's subscriptions, so the hub has not sent it. It is "
+                                  "asked for now: it comes with the hub's bundle after this node's next one.",
+                                  a.name));
           throw core::Error(core::ErrorKind::not_found,
                             trf("«{}» has not arrived here yet: its contents come with a later bundle (this node asks "
                                 "for them in every bundle it sends).",
                                 a.name));
+        }
         if (std::filesystem::exists(std::filesystem::path(*get_dir) / a.name, ec))
           throw core::Error(core::ErrorKind::cannot_create,
                             trf("{} exists already; nothing was copied. Choose another folder.",

@@ -3,6 +3,7 @@
 #include "cli/output.hpp"
 #include "core/exchange.hpp"
 #include "core/i18n.hpp"
+#include "core/product.hpp"
 
 namespace setevoe::cli {
 
@@ -68,6 +69,57 @@ void setup_node(CLI::App& cmd, Context& ctx, std::function<void()>& action) {
       };
     });
   }
+
+  // A school's subscriptions to parts of the catalogue's files.
+  for (auto [verb, help] :
+       {std::pair{"subscribe", N_("school: receive the catalogue's files only of these directions and orgs")},
+        std::pair{"unsubscribe", N_("school: stop a subscription")}}) {
+    auto dirs = std::make_shared<std::vector<std::string>>();
+    auto orgs = std::make_shared<std::vector<std::string>>();
+    auto* sub = cmd.add_subcommand(verb, tr(help));
+    sub->add_option("--direction", *dirs, tr("a direction: code or name; repeat for several"))
+        ->type_name("DIRECTION")
+        ->expected(1, -1);
+    sub->add_option("--org", *orgs, tr("an organisation or association: id prefix or name; repeat for several"))
+        ->type_name("ORG")
+        ->expected(1, -1);
+    bool remove = std::string_view(verb) == "unsubscribe";
+    sub->callback([&ctx, &action, dirs, orgs, remove] {
+      action = [&ctx, dirs, orgs, remove] {
+        core::Writer w(ctx.db());
+        int n = core::subscribe(w, *dirs, *orgs, remove);
+        w.commit();
+        auto now = core::list_subscriptions(ctx.db(), ctx.self().id);
+        ctx.say(remove ? trf("Subscriptions stopped: {}. Left: {}.", n, now.size())
+                       : trf("Subscriptions added: {}. In all: {}. The hub sends the files of other products only "
+                             "when asked ('setevoe product get').",
+                             n, now.size()));
+      };
+    });
+  }
+  auto* subs = cmd.add_subcommand("subscriptions", tr("this school's subscriptions (none: every file is received)"));
+  auto subs_node = std::make_shared<std::string>();
+  subs->add_option("NODE", *subs_node, tr("another node (the hub sees every school's)"))->type_name("NODE");
+  subs->callback([&ctx, &action, subs_node] {
+    action = [&ctx, subs_node] {
+      auto node = subs_node->empty() ? ctx.self().id : core::resolve_peer(ctx.db(), *subs_node);
+      std::vector<Json> rows;
+      bool people = ctx.format() == Format::table;
+      for (const auto& s : core::list_subscriptions(ctx.db(), node))
+        rows.push_back(Json::object()
+                           .set("kind", people ? (s.kind == "org" ? tr("organisation") : tr("direction")) : s.kind)
+                           .set("id", s.ref)
+                           .set("name", s.name.empty() ? Json() : Json(s.name)));
+      if (rows.empty() && people) {
+        ctx.say(tr("No subscriptions: every file of the catalogue is received."));
+        return;
+      }
+      print_list(ctx, rows,
+                 people ? std::vector<Column>{{"kind", tr("Kind")}, {"name", tr("Name")}, {"id", tr("ID")}}
+                        : key_columns({"kind", "id", "name"}),
+                 ctx.format());
+    };
+  });
 }
 
 }  // namespace setevoe::cli

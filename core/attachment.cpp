@@ -7,8 +7,10 @@
 #include <filesystem>
 #include <map>
 #include <optional>
+#include <set>
 
 #include "core/i18n.hpp"
+#include "core/product.hpp"
 #include "core/util/text.hpp"
 #include "core/util/uuid.hpp"
 
@@ -233,12 +235,34 @@ void detach_file(Writer& w, const std::string& attachment_id) {
 }
 
 std::vector<std::string> wanted_objects(Db& db, const ObjectStore& store) {
-  std::vector<std::string> out;
-  Stmt s(db, "SELECT DISTINCT sha256 FROM attachment WHERE deleted = 0 ORDER BY sha256");
+  // Files of products outside this node's subscriptions are not wanted,
+  // unless a user asked for one.
+  auto self = self_node(db).id;
+  std::set<std::string> out;
+  Stmt s(db,
+         "SELECT sha256, entity, entity_id, sha256 IN (SELECT sha256 FROM requested_object) FROM attachment "
+         "WHERE deleted = 0");
   while (s.step()) {
     auto sha = s.column_text(0);
-    if (is_object_name(sha) && !store.has(sha)) out.push_back(sha);
+    if (!is_object_name(sha) || out.count(sha) || store.has(sha)) continue;
+    if (s.column_text(1) == "product" && s.column_int(3) == 0 && !wants_product_files(db, self, s.column_text(2)))
+      continue;
+    out.insert(sha);
   }
+  return {out.begin(), out.end()};
+}
+
+void request_object(Db& db, const std::string& sha256) {
+  Transaction tx(db, Transaction::Kind::write);
+  db.cached("INSERT OR IGNORE INTO requested_object (sha256) VALUES (?)").bind(1, sha256).run();
+  tx.commit();
+}
+
+bool wanted_by(Db& db, const std::string& node, const std::string& attachment_id) {
+  auto& s = db.cached("SELECT entity, entity_id FROM attachment WHERE id = ?");
+  s.bind(1, attachment_id);
+  bool out = !s.step() || s.column_text(0) != "product" || wants_product_files(db, node, s.column_text(1));
+  s.reset();
   return out;
 }
 

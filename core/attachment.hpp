@@ -68,8 +68,15 @@ bool safe_file_name(const std::string& name);
 // each listing the offending changes.
 void check_attachment_changes(Db& db, const ChangeSet& set);
 
-// Objects named by attached files that this node's store lacks: it asks its
-// peers for them in its bundles.
+// Objects named by attached files that this node's store lacks and wants
+// (within its subscriptions, or asked for): it asks its peers for them in
+// its bundles. Sorted.
 std::vector<std::string> wanted_objects(Db& db, const ObjectStore& store);
+// Records that a user asked for an object this node lacks: its bundles ask
+// for it even outside the node's subscriptions.
+void request_object(Db& db, const std::string& sha256);
+// True when `node` wants the contents of the attached file: not a product's,
+// or a product within the node's subscriptions.
+bool wanted_by(Db& db, const std::string& node, const std::string& attachment_id);
 
 }  // namespace setevoe::core

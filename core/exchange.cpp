@@ -101,7 +101,9 @@ std::vector<BundleObject> objects_for(Db& db, const ObjectStore& store, const Ch
       if (f.name == "sha256" && std::holds_alternative<std::string>(f.value)) sha = std::get<std::string>(f.value);
       if (f.name == "deleted" && f.value == Value(std::int64_t{1})) removed = true;
     }
-    if (!sha.empty() && !removed) shas.insert(sha);
+    // Files of products outside the peer's subscriptions stay here until
+    // it asks for them.
+    if (!sha.empty() && !removed && wanted_by(db, peer, c.row)) shas.insert(sha);
   }
   Stmt wants(db, "SELECT sha256 FROM peer_wants WHERE peer = ?");
   wants.bind(1, peer);

@@ -733,6 +733,71 @@ std::vector<Review> list_reviews(Db& db, const std::string& product_id) {
   return out;
 }
 
+// ---- Subscriptions
+
+int subscribe(Writer& w, const std::vector<std::string>& directions, const std::vector<std::string>& orgs,
+              bool remove) {
+  auto& db = w.db();
+  if (w.self().role == Role::hub)
+    throw Error(ErrorKind::usage, tr("the hub keeps every file of the catalogue; subscriptions are the schools'."));
+  std::vector<std::pair<std::string, std::string>> wanted;
+  for (const auto& d : directions) wanted.push_back({"direction", resolve_direction(db, d)});
+  for (const auto& o : orgs) wanted.push_back({"org", resolve_member(db, o, "org")});
+  if (wanted.empty()) throw Error(ErrorKind::usage, tr("name at least one --direction or --org."));
+  int changed = 0;
+  for (const auto& [kind, ref] : wanted) {
+    auto id = util::uuid_for_name("subscription:" + w.self().id + ":" + kind + ":" + ref);
+    Stmt s(db, "SELECT deleted FROM subscription WHERE id = ?");
+    s.bind(1, id);
+    bool exists = s.step();
+    bool active = exists && s.column_int(0) == 0;
+    s.reset();
+    if (remove) {
+      if (active) {
+        w.remove(tables::subscription, id);
+        ++changed;
+      }
+    } else if (!exists) {
+      w.create_with_id(tables::subscription, id, {{"node", w.self().id}, {"kind", kind}, {"ref", ref}});
+      ++changed;
+    } else if (!active) {
+      w.update(tables::subscription, id, {{"deleted", std::int64_t{0}}});
+      ++changed;
+    }
+  }
+  return changed;
+}
+
+std::vector<Subscription> list_subscriptions(Db& db, const std::string& node) {
+  Stmt s(db,
+         "SELECT s.kind, s.ref, coalesce(d.name, o.name, '') FROM subscription s "
+         "LEFT JOIN direction d ON s.kind = 'direction' AND d.id = s.ref "
+         "LEFT JOIN org o ON s.kind = 'org' AND o.id = s.ref "
+         "WHERE s.node = ?1 AND s.owner = ?1 AND s.deleted = 0 ORDER BY s.kind, 3");
+  s.bind(1, node);
+  std::vector<Subscription> out;
+  while (s.step()) out.push_back({s.column_text(0), s.column_text(1), s.column_text(2)});
+  return out;
+}
+
+bool wants_product_files(Db& db, const std::string& node, const std::string& product_id) {
+  auto& any = db.cached("SELECT 1 FROM subscription WHERE node = ?1 AND owner = ?1 AND deleted = 0 LIMIT 1");
+  any.bind(1, node);
+  bool subscribed = any.step();
+  any.reset();
+  if (!subscribed) return true;
+  auto& match = db.cached(
+      "SELECT 1 FROM product p WHERE p.id = ?2 AND (p.owner = ?1 OR EXISTS (SELECT 1 FROM subscription s "
+      "WHERE s.node = ?1 AND s.owner = ?1 AND s.deleted = 0 AND ((s.kind = 'org' AND (s.ref = p.org OR EXISTS ("
+      "SELECT 1 FROM json_each(p.authors) a JOIN membership m ON m.person = a.value->>'person' AND m.grp = s.ref "
+      "AND m.deleted = 0))) OR "
+      "(s.kind = 'direction' AND s.ref IN (SELECT value FROM json_each(p.directions))))))");
+  match.bind(1, node).bind(2, product_id);
+  bool out = match.step();
+  match.reset();
+  return out;
+}
+
 std::vector<std::string> product_subjects(Db& db) {
   Stmt s(db, "SELECT DISTINCT subject FROM product WHERE deleted = 0 AND subject <> '' ORDER BY subject");
   std::vector<std::string> out;

@@ -144,6 +144,22 @@ struct FilterSql {
 };
 FilterSql filter_sql(Db& db, const ProductFilter& filter);
 
+// ---- Subscriptions (DESIGN.md, "Scope"): a school chooses the directions
+// and orgs whose products' files it receives; without any it receives all.
+struct Subscription {
+  std::string kind;  // direction | org
+  std::string ref;   // the direction's or org's id
+  std::string name;  // its name, or empty when not yet received
+};
+// Adds (or, with remove, takes away) subscriptions of this node; returns how
+// many changed. `directions` and `orgs` as typed.
+int subscribe(Writer& w, const std::vector<std::string>& directions, const std::vector<std::string>& orgs,
+              bool remove);
+std::vector<Subscription> list_subscriptions(Db& db, const std::string& node);
+// True when `node` wants the files of the product: it has no subscriptions,
+// owns the product, or subscribed to one of its directions or its org.
+bool wants_product_files(Db& db, const std::string& node, const std::string& product_id);
+
 // Subjects already used in the catalogue (for completion), sorted.
 std::vector<std::string> product_subjects(Db& db);
 

@@ -65,3 +65,9 @@ CREATE TABLE subscription (
   _v      TEXT NOT NULL
 );
 CREATE INDEX subscription_node ON subscription(node);
+
+-- Files outside this node's subscriptions that a user asked for ('product
+-- get' of a file not received): this node's bundles ask for them anyway.
+CREATE TABLE requested_object (
+  sha256 TEXT PRIMARY KEY
+) WITHOUT ROWID;
