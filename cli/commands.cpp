@@ -13,7 +13,9 @@
 #include "cli/app.hpp"
 #include "core/i18n.hpp"
 #include "core/member.hpp"
+#include "core/product.hpp"
 #include "core/util/text.hpp"
+#include "core/util/uuid.hpp"
 
 namespace setevoe::cli {
 namespace {
@@ -53,9 +55,11 @@ struct Candidates {
   }
 };
 
-void values_for(const std::string& type_name, Context& ctx, Candidates& c) {
+void values_for(const std::string& type_name, const CLI::App* app, Context& ctx, Candidates& c) {
   // A validator adds its choices to the type name: "FORMAT:{table,json,csv}".
   auto type = type_name.substr(0, type_name.find(':'));
+  bool in_product = false;  // the catalogue's STATUS is not the registry's
+  for (const auto* a = app; a; a = a->get_parent()) in_product = in_product || a->get_name() == "product";
   auto terms = [&](const std::vector<core::Term>& list) {
     for (const auto& t : list) c.add(t.code, tr(t.label));
   };
@@ -65,8 +69,19 @@ void values_for(const std::string& type_name, Context& ctx, Candidates& c) {
       c.add("org", tr("organisation"));
       c.add("person", tr("person"));
     }
+  } else if (type == "STATUS" && in_product) {
+    terms(core::product_statuses());
+    c.add("all", tr("every status, archived too"));
   } else if (type == "STATUS") {
     terms(core::member_statuses());
+  } else if (type == "TYPE") {
+    terms(core::product_types());
+  } else if (type == "LICENCE") {
+    terms(core::licences());
+  } else if (type == "LEVEL") {
+    terms(core::education_levels());
+  } else if (type == "LANG") {
+    terms(core::languages());
   } else if (type == "ROLE") {
     terms(core::group_roles());
   } else if (type == "FORMAT") {
@@ -75,10 +90,23 @@ void values_for(const std::string& type_name, Context& ctx, Candidates& c) {
     c.out << "__files__\n";
   } else if (type == "ZONE") {
     c.add("Europe/Moscow");
-  } else if (type == "DIRECTION" || type == "ORG" || type == "GROUP" || type == "PERSON" || type == "MEMBER") {
+  } else if (type == "DIRECTION" || type == "ORG" || type == "GROUP" || type == "PERSON" || type == "MEMBER" ||
+             type == "SUBJECT" || type == "PRODUCT") {
     // Ids come from the database; completion must never fail loudly.
     try {
       auto& db = ctx.db();
+      if (type == "SUBJECT") {
+        for (const auto& s : core::product_subjects(db)) c.add(s);
+        return;
+      }
+      if (type == "PRODUCT") {
+        // The newest products whose id begins with what is typed: a
+        // catalogue of 200,000 is not listed whole on each Tab.
+        auto prefix = util::canonical_id_prefix(c.current);
+        if (!prefix && !c.current.empty()) return;
+        for (const auto& p : core::product_ids_by_prefix(db, prefix.value_or(""), 50)) c.add(p.first, p.second);
+        return;
+      }
       if (type == "DIRECTION") {
         for (const auto& d : core::list_directions(db)) c.add(d.code, d.name);
         return;
@@ -131,7 +159,7 @@ void complete(Context& ctx, const std::vector<std::string>& words) {
     }
   }
   if (pending) {
-    values_for(pending->get_type_name(), ctx, c);
+    values_for(pending->get_type_name(), current, ctx, c);
     return;
   }
   if (c.current.rfind("-", 0) == 0) {
@@ -151,7 +179,7 @@ void complete(Context& ctx, const std::vector<std::string>& words) {
   for (const auto* o : current->get_options()) {
     if (!o->get_lnames().empty() || !o->get_snames().empty() || o->get_positional() == false) continue;
     if (seen++ == positionals) {
-      values_for(o->get_type_name(), ctx, c);
+      values_for(o->get_type_name(), current, ctx, c);
       break;
     }
   }

@@ -1,6 +1,8 @@
 // Exchanging bundles: enrolment, trust, pack, merge, log.
 #include "core/exchange.hpp"
 
+#include "core/search/index.hpp"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -571,7 +573,14 @@ MergeReport merge_bundle(Db& db, const std::string& path, bool dry_run, bool app
   for (const auto& sha : set.wanted) want.reset(), want.bind(1, m.sender).bind(2, sha).run();
   report.objects = static_cast<std::int64_t>(staged.size());
   if (dry_run) return report;  // the transaction rolls back; the staged files vanish
-  for (auto& o : staged) o->commit();
+  std::vector<std::string> arrived;
+  for (auto& o : staged) {
+    o->commit();
+    arrived.push_back(o->sha256());
+  }
+  // Files that came after their products' rows: their text joins the index.
+  search::mark_files_arrived(db, arrived);
+  search::refresh(db);
   Stmt log(db,
            "INSERT INTO bundle_log (direction, at, peer, sha256, file, changes, applied, conflicts, objects, part) "
            "VALUES ('received', ?, ?, ?, ?, ?, ?, ?, ?, ?)");

@@ -80,6 +80,8 @@ class ObjectStore {
     // Moves the object into place (after finish()).
     void commit();
     std::uint64_t size() const { return m_size; }
+    // The contents' SHA-256 (after finish()).
+    const std::string& sha256() const { return m_sha; }
 
    private:
     const ObjectStore& m_store;

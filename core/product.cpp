@@ -798,6 +798,17 @@ bool wants_product_files(Db& db, const std::string& node, const std::string& pro
   return out;
 }
 
+std::vector<std::pair<std::string, std::string>> product_ids_by_prefix(Db& db, const std::string& prefix,
+                                                                       std::size_t limit) {
+  Stmt s(db,
+         "SELECT id, title FROM product WHERE id >= ?1 AND id < ?1 || '~' AND deleted = 0 ORDER BY id DESC "
+         "LIMIT ?2");
+  s.bind(1, prefix).bind(2, static_cast<std::int64_t>(limit));
+  std::vector<std::pair<std::string, std::string>> out;
+  while (s.step()) out.push_back({s.column_text(0), s.column_text(1)});
+  return out;
+}
+
 std::vector<std::string> product_subjects(Db& db) {
   Stmt s(db, "SELECT DISTINCT subject FROM product WHERE deleted = 0 AND subject <> '' ORDER BY subject");
   std::vector<std::string> out;

@@ -153,12 +153,16 @@ struct Subscription {
 };
 // Adds (or, with remove, takes away) subscriptions of this node; returns how
 // many changed. `directions` and `orgs` as typed.
-int subscribe(Writer& w, const std::vector<std::string>& directions, const std::vector<std::string>& orgs,
-              bool remove);
+int subscribe(Writer& w, const std::vector<std::string>& directions, const std::vector<std::string>& orgs, bool remove);
 std::vector<Subscription> list_subscriptions(Db& db, const std::string& node);
 // True when `node` wants the files of the product: it has no subscriptions,
 // owns the product, or subscribed to one of its directions or its org.
 bool wants_product_files(Db& db, const std::string& node, const std::string& product_id);
+
+// Ids and titles of the newest products whose id begins with `prefix` (for
+// completion).
+std::vector<std::pair<std::string, std::string>> product_ids_by_prefix(Db& db, const std::string& prefix,
+                                                                       std::size_t limit);
 
 // Subjects already used in the catalogue (for completion), sorted.
 std::vector<std::string> product_subjects(Db& db);

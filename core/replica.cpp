@@ -1,6 +1,8 @@
 // The replicated write path.
 #include "core/replica.hpp"
 
+#include "core/search/index.hpp"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -269,6 +271,8 @@ void Writer::commit() {
       m_db.cached("UPDATE origin SET last_seq = ? WHERE num = ?").bind(1, stream->seq).bind(2, stream->num).run();
   if (m_public.dirty || m_private.dirty)
     m_db.cached("UPDATE setting SET value = ? WHERE key = 'hlc'").bind(1, std::to_string(m_hlc.last())).run();
+  // The search index in step with what was written, in the same transaction.
+  search::refresh(m_db);
   m_tx.commit();
 }
 

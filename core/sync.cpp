@@ -1,6 +1,8 @@
 // Replication between nodes: collecting and merging change sets.
 #include "core/sync.hpp"
 
+#include "core/search/index.hpp"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -701,6 +703,7 @@ class Merger {
 MergeResult merge_changes(Db& db, const ChangeSet& set, util::WallClock clock, bool dry_run) {
   Transaction tx(db, Transaction::Kind::write);
   auto result = merge_changes_in(db, set, std::move(clock));
+  search::refresh(db);
   if (!dry_run) tx.commit();
   return result;
 }

@@ -15,6 +15,7 @@
 #include <random>
 
 #include "core/member.hpp"
+#include "core/product.hpp"
 #include "core/replica.hpp"
 #include "core/sync.hpp"
 #include "support.hpp"
@@ -301,6 +302,49 @@ TEST_CASE("contact details travel only between their owner and the hub") {
   exchange(hub, s2);
   CHECK(s1.db->query_text("SELECT email FROM contact") == std::optional<std::string>("ahmed@sch1.example.ru"));
   CHECK(s2.db->query_int("SELECT count(*) FROM contact WHERE email IS NOT NULL") == 0);
+}
+
+TEST_CASE("a product's draft travels only between its owner and the hub; publishing sends it whole to everyone") {
+  auto nodes = network(2);
+  auto& hub = nodes[0];
+  auto& s1 = nodes[1];
+  auto& s2 = nodes[2];
+  std::string product;
+  {
+    Writer w(*s1.db, s1.wall());
+    OrgInput o;
+    o.kind = "school";
+    o.name = "СОШ № 1";
+    ProductFields f;
+    f.type = "kim";
+    f.title = "КИМ по математике, 5 класс";
+    f.annotation = "Контрольная работа";
+    f.org = add_org(w, o);
+    product = add_product(w, f);
+    submit_product(w, product);
+    w.commit();
+  }
+  // A school's creation stamps the hub's moderation fields too; it does not send them.
+  auto set = collect_changes(*s1.db, hub.info.id);
+  for (const auto& c : set.changes)
+    for (const auto& field : c.fields) CHECK(field.name != "published_at");
+  exchange(s1, hub);
+  exchange(hub, s2);
+  exchange(s1, s2);
+  CHECK(hub.db->query_int("SELECT count(*) FROM product") == 1);
+  CHECK(s2.db->query_int("SELECT count(*) FROM product") == 0);
+  *hub.clock += 1000;
+  {
+    Writer w(*hub.db, hub.wall());
+    publish_product(w, product, std::nullopt);
+    w.commit();
+  }
+  exchange(hub, s2);
+  exchange(hub, s1);
+  CHECK(s2.db->query_text("SELECT title || ' / ' || annotation || ' / ' || status FROM product") ==
+        std::optional<std::string>("КИМ по математике, 5 класс / Контрольная работа / published"));
+  CHECK(canonical_dump(*s1.db) == canonical_dump(*s2.db));
+  CHECK(canonical_dump(*hub.db) == canonical_dump(*s2.db));
 }
 
 // ---- The convergence property

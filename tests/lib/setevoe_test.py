@@ -11,6 +11,10 @@ import subprocess
 import tempfile
 import unittest
 
+# A guard against a hung command, not a performance test: the sanitizer
+# build runs several times slower (SETEVOE_SLOW sets the factor).
+COMMAND_TIMEOUT = 120 * float(os.environ.get("SETEVOE_SLOW", "1"))
+
 BINARY = os.environ.get("SETEVOE", os.path.join(os.path.dirname(__file__), "..", "..", "build", "setevoe"))
 SOURCE = os.environ.get("SETEVOE_SOURCE", os.path.join(os.path.dirname(__file__), "..", ".."))
 
@@ -61,7 +65,8 @@ class SetevoeTest(unittest.TestCase):
         e = dict(self.env)
         if env:
             e.update(env)
-        proc = subprocess.run(argv, capture_output=True, text=True, input=input, env=e, cwd=self.dir, timeout=120)
+        proc = subprocess.run(argv, capture_output=True, text=True, input=input, env=e, cwd=self.dir,
+                              timeout=COMMAND_TIMEOUT)
         return Result(proc)
 
     def ok(self, *args, **kw):
