@@ -1,11 +1,17 @@
 // Unit tests of the full-text tokenizer "setevoe" (core/search): each rule
-// on exact token lists.
+// on exact token lists, then FTS5 tables that use it.
 #include <catch2/catch.hpp>
 
+#include <sqlite3.h>
+
+#include <algorithm>
 #include <random>
 #include <string>
 #include <vector>
 
+#include "core/db.hpp"
+#include "core/error.hpp"
+#include "core/search/fts5.hpp"
 #include "core/search/tokenize.hpp"
 #include "core/util/text.hpp"
 
@@ -259,4 +265,111 @@ TEST_CASE("tokenizer: a nonzero answer of emit stops and is returned") {
   CHECK(rc == 7);
   CHECK(calls == 1);
   CHECK(t.tokenize("один два", TokenizeMode::query, [](const search::Token&) { return 0; }) == 0);
+}
+
+// ---- FTS5
+
+namespace {
+
+// An FTS5 table on a connection opened by Db (which registers the tokenizer).
+struct Index {
+  Db db = Db::open(":memory:", OpenMode::create);
+  Index(std::initializer_list<const char*> rows) {
+    db.exec("CREATE VIRTUAL TABLE t USING fts5(a, tokenize='setevoe')");
+    for (const char* r : rows) Stmt(db, "INSERT INTO t(a) VALUES (?1)").bind(1, r).run();
+  }
+  // The rows matching an FTS5 query, in insertion order.
+  Strings find(const std::string& query) {
+    Stmt s(db, "SELECT a FROM t WHERE t MATCH ?1 ORDER BY rowid");
+    s.bind(1, query);
+    Strings out;
+    while (s.step()) out.push_back(s.column_text(0));
+    return out;
+  }
+  Strings highlight(const std::string& query) {
+    Stmt s(db, "SELECT highlight(t, 0, '[', ']') FROM t WHERE t MATCH ?1 ORDER BY rowid");
+    s.bind(1, query);
+    Strings out;
+    while (s.step()) out.push_back(s.column_text(0));
+    return out;
+  }
+};
+
+}  // namespace
+
+TEST_CASE("fts5: the forms of a word find each other") {
+  Index ix{"Открытый урок", "Серия уроков по химии", "Отчёт об уроках", "Между уроками", "Зарок"};
+  const Strings all{"Открытый урок", "Серия уроков по химии", "Отчёт об уроках", "Между уроками"};
+  for (const char* q : {"урок", "уроки", "уроков", "уроками"}) {
+    INFO(q);
+    CHECK(ix.find(q) == all);
+  }
+  CHECK(ix.find("отчет") == Strings{"Отчёт об уроках"});
+}
+
+TEST_CASE("fts5: ё and е, and the ways of writing the palochka") {
+  Index ix{"Новогодняя ёлка", "Елка во дворе", "Кӏант дешар", "кIант", "к1ант"};
+  CHECK(ix.find("ёлка") == Strings{"Новогодняя ёлка", "Елка во дворе"});
+  CHECK(ix.find("елки") == Strings{"Новогодняя ёлка", "Елка во дворе"});
+  const Strings kant{"Кӏант дешар", "кIант", "к1ант"};
+  for (const char* q : {"кӀант", "кӏант", "кIант", "кlант", "к1ант"}) {
+    INFO(q);
+    CHECK(ix.find(q) == kant);
+  }
+}
+
+TEST_CASE("fts5: a compound is found whole, by its parts and as a phrase") {
+  const std::string compound = "Провели мастер-класс по оценке";
+  Index ix{compound.c_str(), "Мастер производственного обучения; класс", "Класс мастера"};
+  const Strings all{compound, "Мастер производственного обучения; класс", "Класс мастера"};
+  CHECK(ix.find("\"мастер-класс\"") == Strings{compound});
+  CHECK(ix.find("\"мастер класс\"") == Strings{compound});
+  CHECK(ix.find("мастер") == all);
+  CHECK(ix.find("класс") == all);
+  CHECK(ix.find("мастеркласс") == Strings{compound});
+  CHECK(ix.find("мастерклассы") == Strings{compound});
+  CHECK(ix.find("\"мастер-класс оценка\"") == Strings{compound});
+  CHECK(ix.find("мастер*") == all);
+}
+
+TEST_CASE("fts5: English, and phrases across stop words") {
+  Index ix{"Lessons for teachers", "A lesson", "Рекомендации по оценке знаний", "Оценке рекомендации"};
+  CHECK(ix.find("lesson") == Strings{"Lessons for teachers", "A lesson"});
+  CHECK(ix.find("lessons") == Strings{"Lessons for teachers", "A lesson"});
+  CHECK(ix.find("\"рекомендации оценке\"") == Strings{"Рекомендации по оценке знаний"});
+  CHECK(ix.find("\"рекомендация по оценке\"") == Strings{"Рекомендации по оценке знаний"});
+  CHECK(ix.find("\"lessons teachers\"") == Strings{"Lessons for teachers"});
+}
+
+TEST_CASE("fts5: highlight() marks the original words") {
+  Index ix{"Провели Мастер-Класс по оценке «ЁЛКИ»"};
+  CHECK(ix.highlight("оценка") == Strings{"Провели Мастер-Класс по [оценке] «ЁЛКИ»"});
+  CHECK(ix.highlight("елка") == Strings{"Провели Мастер-Класс по оценке «[ЁЛКИ]»"});
+  CHECK(ix.highlight("\"мастер-класс\"") == Strings{"Провели [Мастер-Класс] по оценке «ЁЛКИ»"});
+  CHECK(ix.highlight("мастер") == Strings{"Провели [Мастер]-Класс по оценке «ЁЛКИ»"});
+  // highlight() skips colocated tokens: the whole lights up its last part.
+  CHECK(ix.highlight("мастеркласс") == Strings{"Провели Мастер-[Класс] по оценке «ЁЛКИ»"});
+}
+
+TEST_CASE("fts5: the tokenizer takes no arguments") {
+  auto db = Db::open(":memory:", OpenMode::create);
+  CHECK_THROWS_AS(db.exec("CREATE VIRTUAL TABLE t USING fts5(a, tokenize='setevoe russian')"), Error);
+}
+
+TEST_CASE("fts5: registered on a bare connection too") {
+  sqlite3* raw = nullptr;
+  REQUIRE(sqlite3_open(":memory:", &raw) == SQLITE_OK);
+  std::unique_ptr<sqlite3, decltype(&sqlite3_close)> guard(raw, &sqlite3_close);
+  CHECK(sqlite3_exec(raw, "CREATE VIRTUAL TABLE t USING fts5(a, tokenize='setevoe')", nullptr, nullptr, nullptr) !=
+        SQLITE_OK);  // unknown before registration
+  search::register_tokenizer(raw);
+  CHECK(sqlite3_exec(raw,
+                     "CREATE VIRTUAL TABLE t USING fts5(a, tokenize='setevoe');"
+                     "INSERT INTO t VALUES ('уроки химии')",
+                     nullptr, nullptr, nullptr) == SQLITE_OK);
+  sqlite3_stmt* s = nullptr;
+  REQUIRE(sqlite3_prepare_v2(raw, "SELECT count(*) FROM t WHERE t MATCH 'урок'", -1, &s, nullptr) == SQLITE_OK);
+  REQUIRE(sqlite3_step(s) == SQLITE_ROW);
+  CHECK(sqlite3_column_int(s, 0) == 1);
+  sqlite3_finalize(s);
 }
