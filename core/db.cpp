@@ -7,6 +7,7 @@
 
 #include "core/i18n.hpp"
 #include "core/schema.hpp"
+#include "core/search/fts5.hpp"
 
 namespace setevoe::core {
 
@@ -196,6 +197,9 @@ Db Db::open(const std::string& path, OpenMode mode) {
   }
   sqlite3_extended_result_codes(raw, 1);
   sqlite3_busy_timeout(raw, 5000);
+  // Before anything reads the schema: migrations create, and queries read,
+  // full-text tables that name the tokenizer, which is per connection.
+  search::register_tokenizer(raw);
 
   int app_id = 0;
   try {
