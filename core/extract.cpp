@@ -37,22 +37,33 @@ constexpr std::size_t k_chunk = 64 << 10;
 
 // ---- Output
 
-void append_utf8(std::string& s, char32_t c) {
+// The UTF-8 form of a character (a valid one) into `out`; returns its length.
+std::size_t encode_utf8(char32_t c, char* out) {
   if (c < 0x80) {
-    s += static_cast<char>(c);
-  } else if (c < 0x800) {
-    s += static_cast<char>(0xC0 | (c >> 6));
-    s += static_cast<char>(0x80 | (c & 0x3F));
-  } else if (c < 0x10000) {
-    s += static_cast<char>(0xE0 | (c >> 12));
-    s += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
-    s += static_cast<char>(0x80 | (c & 0x3F));
-  } else {
-    s += static_cast<char>(0xF0 | (c >> 18));
-    s += static_cast<char>(0x80 | ((c >> 12) & 0x3F));
-    s += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
-    s += static_cast<char>(0x80 | (c & 0x3F));
+    out[0] = static_cast<char>(c);
+    return 1;
   }
+  if (c < 0x800) {
+    out[0] = static_cast<char>(0xC0 | (c >> 6));
+    out[1] = static_cast<char>(0x80 | (c & 0x3F));
+    return 2;
+  }
+  if (c < 0x10000) {
+    out[0] = static_cast<char>(0xE0 | (c >> 12));
+    out[1] = static_cast<char>(0x80 | ((c >> 6) & 0x3F));
+    out[2] = static_cast<char>(0x80 | (c & 0x3F));
+    return 3;
+  }
+  out[0] = static_cast<char>(0xF0 | (c >> 18));
+  out[1] = static_cast<char>(0x80 | ((c >> 12) & 0x3F));
+  out[2] = static_cast<char>(0x80 | ((c >> 6) & 0x3F));
+  out[3] = static_cast<char>(0x80 | (c & 0x3F));
+  return 4;
+}
+
+void append_utf8(std::string& s, char32_t c) {
+  char bytes[4];
+  s.append(bytes, encode_utf8(c, bytes));
 }
 
 // Where the text goes, one character at a time, with the layout of
@@ -104,15 +115,16 @@ class TextOut {
     // PDF), no letter; the search index would take it for a word.
     if (c >= 0xE000 && c <= 0xF8FF) return;
     if (c > 0x10FFFF || (c >= 0xD800 && c < 0xE000)) c = 0xFFFD;
-    std::size_t size = c < 0x80 ? 1 : c < 0x800 ? 2 : c < 0x10000 ? 3 : 4;
+    char bytes[5];
     bool sep = m_gap != Gap::none && !m_text.empty();
-    if (m_text.size() + (sep ? 1 : 0) + size > m_limit) {
+    if (sep) bytes[0] = m_gap == Gap::line ? '\n' : m_gap == Gap::tab ? '\t' : ' ';
+    std::size_t size = (sep ? 1 : 0) + encode_utf8(c, bytes + (sep ? 1 : 0));
+    if (m_text.size() + size > m_limit) {
       m_full = true;
       return;
     }
-    if (sep) m_text += m_gap == Gap::line ? '\n' : m_gap == Gap::tab ? '\t' : ' ';
     m_gap = Gap::none;
-    append_utf8(m_text, c);
+    m_text.append(bytes, size);
   }
   void space() { gap(Gap::space); }
   void tab() { gap(Gap::tab); }
@@ -369,8 +381,12 @@ class MarkupReader {
       if (m_state == State::data) {
         // Character data up to the next markup, in one piece; where it does
         // not count only '<' matters.
-        std::size_t end = counting() ? s.find_first_of("<&", i) : s.find('<', i);
-        if (end == std::string_view::npos) end = s.size();
+        std::size_t end = i;
+        if (!counting()) {
+          end = std::min(s.find('<', i), s.size());
+        } else {
+          while (end < s.size() && s[end] != '<' && s[end] != '&') ++end;
+        }
         if (end > i) {
           if (counting()) data(s.substr(i, end - i));
           i = end;
