@@ -24,7 +24,9 @@ int main(int argc, char** argv) {
   core::DocKind kind = core::DocKind::none;
   if (kind_name == "auto")
     kind = core::document_kind(argv[1]);
-  else
+  else if (kind_name == "text")
+    kind = core::DocKind::text;
+  else  // the others are extensions too
     kind = core::document_kind("file." + kind_name);
   if (kind == core::DocKind::none && kind_name != "auto") {
     std::cerr << "extract_text_tool: unknown kind " << kind_name << "\n";
