@@ -64,8 +64,9 @@ void setup_search_commands(CLI::App& product, Context& ctx, std::function<void()
       auto products = core::get_products(db, ids);
       if (people) {
         if (hits.empty()) {
-          ctx.say(tr("Nothing found. Try fewer words, or other forms of them; 'setevoe product list' shows the "
-                     "whole catalogue."));
+          ctx.say(
+              tr("Nothing found. Try fewer words, or other forms of them; 'setevoe product list' shows the "
+                 "whole catalogue."));
           return;
         }
         auto len = core::short_id_length(db);

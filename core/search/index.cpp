@@ -57,8 +57,9 @@ class Indexer {
         m_files(db,
                 "SELECT name, sha256 FROM attachment WHERE entity = 'product' AND entity_id = ? AND deleted = 0 "
                 "ORDER BY name, sha256"),
-        m_old(db, "SELECT rowid, title, keywords, annotation, people, meta, files, file_shas FROM search_doc "
-                  "WHERE product = ?"),
+        m_old(db,
+              "SELECT rowid, title, keywords, annotation, people, meta, files, file_shas FROM search_doc "
+              "WHERE product = ?"),
         m_fts_delete(db,
                      "INSERT INTO product_fts (product_fts, rowid, title, keywords, annotation, people, meta, files) "
                      "VALUES ('delete', ?, ?, ?, ?, ?, ?, ?)"),
@@ -381,8 +382,7 @@ ParsedQuery parse_query(std::string_view text) {
 }
 
 std::string search_sql(Db& db, std::string_view text, const ProductFilter& filter_in, const SearchOptions& o) {
-  if (text.size() > 100000)
-    throw Error(ErrorKind::usage, tr("the query is longer than 100,000 bytes; shorten it."));
+  if (text.size() > 100000) throw Error(ErrorKind::usage, tr("the query is longer than 100,000 bytes; shorten it."));
   if (!util::valid_utf8(text)) throw Error(ErrorKind::usage, tr("the query is not valid UTF-8 text."));
   ParsedQuery q;
   if (o.advanced)

@@ -127,15 +127,18 @@ class Catalogue(Network):
 
     def test_files_stored_once_checked_and_refused(self):
         pid = self.add()["id"]
+        other = self.add(title="Дроби: презентация к уроку", kind="presentation")["id"]
         doc = self.file("конспект.docx", blob(50_000, 1, b"PK\x03\x04"))
         copy = self.file("копия.docx", read(doc))
-        self.ok("product", "attach", pid, doc, copy, db=self.s1)
+        self.ok("product", "attach", pid, doc, db=self.s1)
+        self.ok("product", "attach", other, copy, db=self.s1)
+        r = self.ok("product", "attach", pid, copy, db=self.s1)  # the same contents again: nothing changes
+        self.assertIn("attached already", r.out)
         files = self.ok("--format", "json", "product", "files", pid, db=self.s1).json()
-        self.assertEqual(len(files), 2)
-        self.assertEqual(len({f["sha256"] for f in files}), 1)
+        self.assertEqual([f["name"] for f in files], ["конспект.docx"])
         self.assertEqual(len([k for k in store_listing(self.s1) if not k.startswith(".tmp-")]), 1)  # stored once
-        shown = self.ok("--format", "json", "product", "show", pid, db=self.s1).json()
-        self.assertEqual(sorted(f["name"] for f in shown["files"]), ["конспект.docx", "копия.docx"])
+        shown = self.ok("--format", "json", "product", "show", other, db=self.s1).json()
+        self.assertEqual([(f["name"], f["sha256"]) for f in shown["files"]], [("копия.docx", files[0]["sha256"])])
         out = self.path("out")
         os.makedirs(out)
         self.ok("product", "get", pid, "конспект.docx", "-o", out, db=self.s1)
@@ -160,7 +163,7 @@ class Catalogue(Network):
             f.write(b"XX")
         out2 = self.path("out2")
         os.makedirs(out2)
-        self.fails(65, "product", "get", pid, "копия.docx", "-o", out2, db=self.s1)
+        self.fails(65, "product", "get", other, "копия.docx", "-o", out2, db=self.s1)
         self.assertEqual(os.listdir(out2), [])
 
 
@@ -176,6 +179,7 @@ class Moderation(Network):
         self.merge(self.s1, self.pack(self.hub, S1))
         self.merge(self.s2, self.pack(self.hub, S2))
         self.person = self.add_person(self.s1, AUTHOR, self.org)
+        self.add_person(self.s1, COLLEAGUE, self.org)
         self.reviewer = self.add_person(self.s2, "Дудаев Ислам Русланович", self.org2)
         self.pid = self.ok("--format", "json", "product", "add", "--type", "lesson-video", "--title", TITLE, "--author",
                            AUTHOR, "--direction", "technology", "--pupils", db=self.s1).json()["id"]
@@ -273,8 +277,9 @@ class Moderation(Network):
                    "--criterion", "актуальность", db=self.s2)
         self.fails(64, "product", "review", self.pid, "--by", "Дудаев Ислам Русланович", "--score", "4",
                    "--criterion", "польза=9", db=self.s2)
-        r = self.fails(77, "product", "review", self.pid, "--by", AUTHOR, "--score", "5", db=self.s2)
+        r = self.fails(77, "product", "review", self.pid, "--by", COLLEAGUE, "--score", "5", db=self.s2)
         self.assertIn(S1, r.err)  # a person of another school
+        self.fails(64, "product", "review", self.pid, "--by", AUTHOR, "--score", "5", db=self.s2)  # the author
         self.assertEqual(canonical(self.s2), before)
         r = self.fails(64, "product", "review", self.pid, "--by", AUTHOR, "--score", "5", db=self.s1)
         self.assertIn("own", r.err)
@@ -291,7 +296,17 @@ class Moderation(Network):
             p = self.product(db)
             self.assertEqual(p["rating"]["count"], 1, db)  # one review per person, wherever written
             self.assertEqual(len(p["reviews"]), 1)
-        self.assertEqual(canonical(self.s1)["review"], canonical(self.s2)["review"])
+        def reviews(db):
+            con = sqlite3.connect(db)
+            try:
+                return con.execute("SELECT id, owner, product, person, score, criteria, comment, reviewed_at, deleted "
+                                   "FROM review").fetchall()
+            finally:
+                con.close()
+
+        self.assertEqual(reviews(self.s1), reviews(self.s2))
+        self.assertEqual(reviews(self.hub), reviews(self.s2))
+        self.assertEqual(reviews(self.s2)[0][4], 4)  # the hub's review came last
 
     def test_subscriptions_hold_back_other_directions_files_until_asked(self):
         self.fails(64, "node", "subscribe", "--direction", "gifted", db=self.hub)
@@ -311,7 +326,8 @@ class Moderation(Network):
         os.makedirs(out)
         r = self.fails(66, "product", "get", self.pid, "-o", out, db=self.s2)
         self.assertIn("subscriptions", r.err)
-        self.exchange()  # the request goes to the hub, the file comes back
+        self.merge(self.hub, self.pack(self.s2, "hub"))  # the request goes to the hub,
+        self.merge(self.s2, self.pack(self.hub, S2))  # the file comes back
         self.ok("product", "get", self.pid, "-o", out, db=self.s2)
         self.assertEqual(read(os.path.join(out, "урок.pdf")), read(self.doc))
 

@@ -76,8 +76,9 @@ TEST_CASE("a school may set a product's status only to draft or submitted") {
   f.title = "КИМ";
   f.org = add_org(w, o);
   auto id = add_product(w, f);
-  CHECK(kind_of([&] { w.update(tables::product, id, {{"status", std::string("published")}}); }) ==
-        ErrorKind::not_permitted);
+  CHECK(kind_of([&] {
+          w.update(tables::product, id, {{"status", std::string("published")}});
+        }) == ErrorKind::not_permitted);
   CHECK(kind_of([&] { publish_product(w, id, std::nullopt); }) == ErrorKind::not_permitted);
   CHECK(kind_of([&] { w.restamp(tables::product, id); }) == ErrorKind::internal);
 }
