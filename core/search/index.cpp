@@ -373,11 +373,18 @@ ParsedQuery parse_query(std::string_view text) {
     if (std::any_of(kept.begin(), kept.end(), [&](const Word& k) { return k.text == words[i].text; })) continue;
     kept.push_back(words[i]);
   }
+  bool prefixes = false;
+  std::string phrase;
   for (const auto& w : kept) {
     q.words.push_back(w.text);
     q.all += (q.all.empty() ? "" : " ") + quoted_term(w);
     if (kept.size() > 1) q.any += (q.any.empty() ? "" : " OR ") + quoted_term(w);
+    phrase += (phrase.empty() ? "" : " ") + w.text;
+    prefixes = prefixes || w.prefix;
   }
+  // The words side by side, in the order typed, come first: «мастер класс»
+  // is a master class before it is a Master who has a class.
+  if (kept.size() > 1 && !prefixes) q.phrase = quoted_term({phrase, false});
   return q;
 }
 
@@ -413,9 +420,11 @@ std::string search_sql(Db& db, std::string_view text, const ProductFilter& filte
         "WHERE product_fts MATCH {} AND {} ORDER BY product_fts.rank LIMIT {})",
         n, sql_literal(o.open), sql_literal(o.close), sql_literal(match), where, limit);
   };
-  // Products with every word first, then those with some of them.
-  auto tiers = tier(0, q.all);
-  if (!q.any.empty()) tiers += " UNION ALL " + tier(1, q.any);
+  // The words as a phrase first, then products with every word, then those
+  // with some of them.
+  auto tiers = tier(1, q.all);
+  if (!q.phrase.empty()) tiers = tier(0, q.phrase) + " UNION ALL " + tiers;
+  if (!q.any.empty()) tiers += " UNION ALL " + tier(2, q.any);
   return fmt::format(
       "SELECT product, min(tier) AS tier, score, snippet FROM ({}) GROUP BY product ORDER BY tier, score LIMIT {};",
       tiers, limit);
@@ -434,7 +443,7 @@ std::vector<Hit> search(Db& db, std::string_view text, const ProductFilter& filt
     while (s.step()) {
       Hit h;
       h.product_id = s.column_text(0);
-      h.all_words = s.column_int(1) == 0;
+      h.all_words = s.column_int(1) <= 1;
       auto score = s.column_text(2);  // text of a REAL; read without the locale
       std::from_chars(score.data(), score.data() + score.size(), h.score);
       h.snippet = s.column_text(3);

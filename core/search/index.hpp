@@ -40,7 +40,8 @@ void mark_files_arrived(Db& db, const std::vector<std::string>& sha256s);
 // error. "5 класс", "7-9 классов" become a grade range.
 struct ParsedQuery {
   std::string all;  // every word (implicit AND); empty: no words
-  std::string any;  // any word (OR); empty when there is one word
+  std::string any;     // any word (OR); empty when there is one word
+  std::string phrase;  // the words side by side; empty for one word
   std::optional<std::pair<int, int>> grades;
   std::vector<std::string> words;  // the words searched for
 };
