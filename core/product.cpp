@@ -239,9 +239,13 @@ Fields product_fields(Db& db, const ProductFields& in, bool creating, std::strin
     auto subject = in.subject->empty() ? std::string() : checked_name(*in.subject, tr("subject"));
     // The spelling already in the catalogue, so that filters and completion
     // see one subject, not «Математика» and «математика».
-    auto folded = util::fold(subject);
-    for (const auto& known : product_subjects(db))
-      if (util::fold(known) == folded) subject = known;
+    Stmt same(db, "SELECT 1 FROM product WHERE subject = ? LIMIT 1");
+    same.bind(1, subject);
+    if (!subject.empty() && !same.step()) {
+      auto folded = util::fold(subject);
+      for (const auto& known : product_subjects(db))
+        if (util::fold(known) == folded) subject = known;
+    }
     f.push_back({"subject", subject});
   }
   if (in.grades) {
@@ -810,7 +814,12 @@ std::vector<std::pair<std::string, std::string>> product_ids_by_prefix(Db& db, c
 }
 
 std::vector<std::string> product_subjects(Db& db) {
-  Stmt s(db, "SELECT DISTINCT subject FROM product WHERE deleted = 0 AND subject <> '' ORDER BY subject");
+  // A skip scan of the subject index: one seek per subject, not a pass over
+  // a catalogue of 200,000 (removed products' subjects count too).
+  Stmt s(db,
+         "WITH RECURSIVE s(v) AS (SELECT min(subject) FROM product WHERE subject > '' UNION ALL "
+         "SELECT (SELECT min(subject) FROM product WHERE subject > s.v) FROM s WHERE s.v IS NOT NULL) "
+         "SELECT v FROM s WHERE v IS NOT NULL");
   std::vector<std::string> out;
   while (s.step()) out.push_back(s.column_text(0));
   return out;

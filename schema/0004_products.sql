@@ -34,6 +34,7 @@ CREATE TABLE product (
 );
 CREATE INDEX product_org ON product(org);
 CREATE INDEX product_status ON product(status);
+CREATE INDEX product_subject ON product(subject);
 
 -- A review of a published product by a person: one per person and product
 -- (the id is derived from both, so a second review replaces the first on
