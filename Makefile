@@ -13,6 +13,7 @@ JOBS ?= $(shell nproc)
 BUILD_PACKAGES = cmake ninja-build g++ pkg-config gettext tzdata libcli11-dev libsqlite3-dev libfmt-dev \
   libtomlplusplus-dev libzip-dev libutf8proc-dev libstemmer-dev catch2 libsodium-dev libssl-dev
 TEST_PACKAGES = sqlite3 python3 mandoc bash-completion zsh fish poppler-utils libreoffice-writer-nogui
+DEMO_PACKAGES = python3 libreoffice-writer-nogui poppler-utils
 BENCH_PACKAGES = hyperfine time zip unzip
 FUZZ_PACKAGES = clang libclang-rt-14-dev
 FUZZ_SECONDS ?= 60
@@ -42,6 +43,7 @@ build: deps
 	@ninja -C $(BUILD) -j $(JOBS)
 
 demo: build
+	$(call install_missing,$(DEMO_PACKAGES))
 	@bash examples/demo.sh $(BUILD)/setevoe demo
 
 test: build

@@ -93,7 +93,8 @@ namespace {
 
 // The files a bundle for `peer` carries: those the set's attachment changes
 // name, and those the peer asked for; only those in the store.
-std::vector<BundleObject> objects_for(Db& db, const ObjectStore& store, const ChangeSet& set, const std::string& peer) {
+std::vector<BundleObject> objects_for(Db& db, const ObjectStore& store, const ChangeSet& set, const std::string& peer,
+                                      bool full) {
   std::set<std::string> shas;
   for (const auto& c : set.changes) {
     if (c.table != tables::attachment.name) continue;
@@ -104,8 +105,10 @@ std::vector<BundleObject> objects_for(Db& db, const ObjectStore& store, const Ch
       if (f.name == "deleted" && f.value == Value(std::int64_t{1})) removed = true;
     }
     // Files of products outside the peer's subscriptions stay here until
-    // it asks for them.
-    if (!sha.empty() && !removed && wanted_by(db, peer, c.row)) shas.insert(sha);
+    // it asks for them; files the peer attached itself are there already
+    // (were one lost, the peer would ask for it) unless the peer is being
+    // restored (--full).
+    if (!sha.empty() && !removed && (full || c.owner != peer) && wanted_by(db, peer, c.row)) shas.insert(sha);
   }
   Stmt wants(db, "SELECT sha256 FROM peer_wants WHERE peer = ?");
   wants.bind(1, peer);
@@ -195,7 +198,7 @@ PackResult pack_bundle(Db& db, const std::string& peer_ref, const std::string& o
     throw Error(ErrorKind::usage, tr("--full makes a bundle that restores a known node; the hub is not known here."));
   set = collect_changes(db, peer, options.full);
   set.wanted = wanted_objects(db, store);
-  objects = objects_for(db, store, set, peer);
+  objects = objects_for(db, store, set, peer, options.full);
   PackResult r;
   r.recipient = peer;
   r.changes = static_cast<std::int64_t>(set.changes.size());

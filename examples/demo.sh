@@ -10,7 +10,10 @@
 # conflict log; a teacher's photo and diploma attached at a school and sent by
 # "e-mail" in parts of at most 256 KiB, merged at the hub in reverse order; the
 # second school, its disk lost, restored from the hub's full bundle with a new
-# key; the database is checked and backed up.
+# key; methodological products with real DOCX and PDF files added at a school,
+# submitted, published or returned by the hub, received and found by search
+# (word forms, file text) at the other school and reviewed there; the database
+# is checked and backed up.
 #
 # Usage: bash examples/demo.sh PATH/TO/setevoe DIR
 #   DIR is deleted and made again; a DIR that this script did not make is left alone.
@@ -187,17 +190,102 @@ echo "(код выхода $rc: новый ключ школы принимае�
 hub bundle merge --approve "$DIR/usb/brag-to-hub-2.zip"
 hub member show "Умаров Ислам Русланович"
 
-step "23. Журнал обмена района"
+step "23. Школа вносит методические продукты: технологическую карту (DOCX) и рекомендации (PDF)"
+# Real documents: a DOCX written here, and a PDF that LibreOffice makes from it.
+python3 - "$DIR" <<'PY'
+import os, sys, zipfile
+from xml.sax.saxutils import escape
+d = sys.argv[1]
+def docx(path, paragraphs):
+    body = "".join(f'<w:p><w:r><w:t xml:space="preserve">{escape(p)}</w:t></w:r></w:p>' for p in paragraphs)
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("[Content_Types].xml", '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>')
+        z.writestr("_rels/.rels", '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/></Relationships>')
+        z.writestr("word/document.xml", '<?xml version="1.0" encoding="UTF-8"?><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>' + body + '</w:body></w:document>')
+docx(os.path.join(d, "технологическая-карта.docx"), [
+    "Технологическая карта урока математики в 5 классе",
+    "Тема: «Обыкновенные дроби». Тип урока: урок открытия новых знаний.",
+    "Этап рефлексии: учащиеся составляют синквейн о дробях.",
+])
+docx(os.path.join(d, "рекомендации.docx"), [
+    "Методические рекомендации по формированию функциональной грамотности",
+    "Читательская и математическая грамотность на уроках в 5–9 классах.",
+    "Приём «кроссенс» помогает связать понятия урока в одну цепочку.",
+])
+PY
+soffice="$(command -v soffice || command -v libreoffice || true)"
+if [ -n "$soffice" ]; then
+  "$soffice" -env:UserInstallation="file://$DIR/.lo-profile" --headless --convert-to pdf --outdir "$DIR" \
+    "$DIR/рекомендации.docx" >/dev/null 2>&1
+fi
+[ -f "$DIR/рекомендации.pdf" ] || { echo "(LibreOffice не найден: рекомендации приложены в DOCX)"; cp "$DIR/рекомендации.docx" "$DIR/рекомендации.pdf.docx"; }
+school product add --type lesson-plan --title "Технологическая карта урока «Обыкновенные дроби» (5 класс)" \
+  --author "Гериханова Седа Ибрагимовна" --direction technology --subject математика --grades 5 --level ООО \
+  --keywords "дроби, ФГОС ООО, урок открытия новых знаний" --licence CC-BY-SA-4.0 \
+  --annotation "Урок открытия новых знаний с рефлексией в форме синквейна."
+school product attach "Технологическая карта урока «Обыкновенные дроби» (5 класс)" "$DIR/технологическая-карта.docx"
+school product add --type recommendations --title "Методические рекомендации по формированию функциональной грамотности" \
+  --author "Гериханова Седа Ибрагимовна" --direction quality --grades 5-9 --level ООО --keywords "функциональная грамотность"
+school product attach "Методические рекомендации по формированию функциональной грамотности" \
+  "$(ls "$DIR"/рекомендации.pdf "$DIR"/рекомендации.pdf.docx 2>/dev/null | head -1)"
+school product add --type lesson-video --title "Видеозапись урока: мастер-класс по геометрии" \
+  --author "Гериханова Седа Ибрагимовна" --subject математика --grades 7 --pupils
+school product list
+
+step "24. Школа подаёт продукты на модерацию; опубликовать сама не может"
+school product submit "Технологическая карта урока «Обыкновенные дроби» (5 класс)"
+school product submit "Методические рекомендации по формированию функциональной грамотности"
+rc=0
+school product submit "Видеозапись урока: мастер-класс по геометрии" || rc=$?
+echo "(код выхода $rc: в записи есть ученики — сначала ссылка на согласие родителей)"
+school product edit "Видеозапись урока: мастер-класс по геометрии" --consent "согласия родителей, приказ № 48 от 02.09.2026"
+school product submit "Видеозапись урока: мастер-класс по геометрии"
+rc=0
+school product publish "Видеозапись урока: мастер-класс по геометрии" || rc=$?
+echo "(код выхода $rc: публикует только район)"
+school bundle pack --to hub -o "$DIR/usb/sch1-to-hub-6.zip"
+hub bundle merge "$DIR/usb/sch1-to-hub-6.zip"
+
+step "25. Район: модерация — две публикации и один возврат с причиной"
+hub product list --status submitted
+hub product publish "Технологическая карта урока «Обыкновенные дроби» (5 класс)"
+hub product publish "Методические рекомендации по формированию функциональной грамотности"
+hub product reject "Видеозапись урока: мастер-класс по геометрии" --reason "Нет звука на 12-й минуте; перезапишите фрагмент"
+hub product list --status all
+
+step "26. Брагунская СОШ получает каталог и ищет в нём (в любой форме слова, и в тексте файлов)"
+hub bundle pack --to "МБОУ «Брагунская СОШ»" -o "$DIR/usb/hub-to-brag-2.zip"
+school2 bundle merge "$DIR/usb/hub-to-brag-2.zip"
+school2 product list
+echo "(возвращённая видеозапись сюда не пришла: черновики и возвраты идут только между школой и районом)"
+school2 product search "дробями 5 класс"
+school2 product search "кроссенсом"
+school2 product search "функциональной грамотности" --type recommendations
+school2 product review "Технологическая карта урока «Обыкновенные дроби» (5 класс)" --by "Умаров Ислам Русланович" \
+  --score 5 --criterion "актуальность=5" --criterion "применимость=4" --comment "Возьмём на РМО учителей математики"
+mkdir -p "$DIR/в-брагунах"
+school2 product get "Технологическая карта урока «Обыкновенные дроби» (5 класс)" -o "$DIR/в-брагунах"
+cmp "$DIR/технологическая-карта.docx" "$DIR/в-брагунах/технологическая-карта.docx" && echo "(файл совпадает с оригиналом байт в байт)"
+
+step "27. Школа № 1 узнаёт решение района и видит отзыв"
+school2 bundle pack --to hub -o "$DIR/usb/brag-to-hub-3.zip"
+hub bundle merge "$DIR/usb/brag-to-hub-3.zip"
+hub bundle pack --to "МБОУ «СОШ № 1 г. Гудермес»" -o "$DIR/usb/hub-to-sch1-4.zip"
+school bundle merge "$DIR/usb/hub-to-sch1-4.zip"
+school product show "Видеозапись урока: мастер-класс по геометрии"
+school product show "Технологическая карта урока «Обыкновенные дроби» (5 класс)"
+
+step "28. Журнал обмена района"
 hub bundle log
 hub node list
 
-step "24. Проверка базы района"
+step "29. Проверка базы района"
 hub db check
 
-step "25. Резервная копия базы района (вместе с приложенными файлами)"
+step "30. Резервная копия базы района (вместе с приложенными файлами)"
 hub db backup "$DIR/hub-backup.db"
 
-step "26. Состояние узла после всех шагов"
+step "31. Состояние узла после всех шагов"
 hub status
 
 printf '\nГотово. Все файлы примера лежат в %s\n' "$DIR"

@@ -142,6 +142,9 @@ class Attach(Network):
         self.fails(66, "member", "attach", self.person, self.path("in/нет.jpg"), db=self.s1)
         self.fails(66, "member", "attach", "Нет Такого Человека", self.path("in/фото.jpg"), db=self.s1)
         self.fails(64, "member", "attach", self.person, self.path("in"), db=self.s1)  # a folder
+        r = self.fails(64, "member", "attach", self.person, self.path("in/фото.jpg"), self.file("пусто.txt", b""),
+                       db=self.s1)
+        self.assertIn("empty", r.err)  # and the good file before it was not copied either
         self.assertEqual(canonical(self.s1), before)
         self.assertEqual({k for k in store_listing(self.s1) if not k.startswith(".tmp-")}, set(store))
         self.fails(66, "member", "get", self.person, "-o", self.path("in"), db=self.s1)  # no files attached
@@ -165,7 +168,8 @@ class Travel(Network):
             "список.csv": text(20_000, 16),
         }
         self.attach(self.s1, person, *[self.file(n, d) for n, d in contents.items()])
-        charter = {"устав.pdf": blob(25_000, 17, PDF), "пустой.txt": b""}
+        # (An empty file is refused when attached: see test_refusals.)
+        charter = {"устав.pdf": blob(25_000, 17, PDF), "опись.txt": b"1"}
         self.attach(self.s1, org, *[self.file(n, d) for n, d in charter.items()])
         bundle = self.pack(self.s1, "hub")
         self.assertEqual(self.packed["objects"], 9)
