@@ -7,6 +7,8 @@
 
 #include <algorithm>
 #include <charconv>
+#include <map>
+#include <optional>
 
 #include <sys/stat.h>
 
@@ -31,17 +33,18 @@ namespace {
 std::string_view raw_version(std::string_view json, std::string_view field) {
   // _v is written only by this file, as a flat JSON object of strings; the
   // keys and values never need escaping (field names and versions are ASCII).
-  auto find = [&](std::string_view key) -> std::string_view {
+  // An empty entry is a field never written (a hub's field of a school's row).
+  auto find = [&](std::string_view key) -> std::optional<std::string_view> {
     for (auto pos = json.find(key); pos != std::string_view::npos; pos = json.find(key, pos + 1)) {
       auto end = pos + key.size();
       if (pos == 0 || json[pos - 1] != '"' || json.compare(end, 3, "\":\"") != 0) continue;
       end += 3;
       return json.substr(end, json.find('"', end) - end);
     }
-    return {};
+    return std::nullopt;
   };
-  auto found = find(field);
-  return found.empty() ? find("*") : found;
+  if (auto found = find(field)) return *found;
+  return find("*").value_or(std::string_view());
 }
 
 }  // namespace
@@ -68,10 +71,23 @@ bool field_version_is(const std::string& versions_json, std::string_view field, 
 
 Writer::Writer(Db& db, util::WallClock clock)
     : m_db(db),
-      m_tx(db, Transaction::Kind::write),
+      m_tx(std::in_place, db, Transaction::Kind::write),
       m_clock(std::move(clock)),
       m_self(self_node(db)),
       m_log(db, "INSERT INTO change (origin, seq, tbl, row_id, hlc) VALUES (?, ?, ?, ?, ?)") {
+  load();
+}
+
+Writer::Writer(Db& db, util::WallClock clock, Join)
+    : m_db(db),
+      m_clock(std::move(clock)),
+      m_self(self_node(db)),
+      m_log(db, "INSERT INTO change (origin, seq, tbl, row_id, hlc) VALUES (?, ?, ?, ?, ?)") {
+  load();
+}
+
+void Writer::load() {
+  auto& db = m_db;
   if (needs_new_incarnation()) start_incarnation();
   Stmt s(db, "SELECT num, last_seq, (SELECT value FROM setting WHERE key = 'hlc') FROM origin WHERE id = ?");
   s.bind(1, m_self.origin);
@@ -147,6 +163,10 @@ Writer::Stream& Writer::stream_for(const TableSpec& table) {
 }
 
 void Writer::log(const TableSpec& table, const std::string& id) {
+  log(table, id, m_hlc.last());
+}
+
+void Writer::log(const TableSpec& table, const std::string& id, std::uint64_t hlc) {
   auto& stream = stream_for(table);
   stream.dirty = true;
   m_log.rewind();
@@ -154,7 +174,7 @@ void Writer::log(const TableSpec& table, const std::string& id) {
       .bind(2, ++stream.seq)
       .bind_static(3, table.name)
       .bind_static(4, id)
-      .bind(5, static_cast<std::int64_t>(m_hlc.last()))
+      .bind(5, static_cast<std::int64_t>(hlc))
       .run();
 }
 
@@ -206,7 +226,13 @@ void Writer::create_with_id(const TableSpec& table, const std::string& id, const
   auto& s = *it->second;
   // Every parameter is bound again below, so the old bindings need no clearing;
   // the strings bound live until run() returns.
-  auto versions = "{\"*\":\"" + (owner.empty() ? version.substr(0, 16) : version) + "\"}";
+  auto versions = "{\"*\":\"" + (owner.empty() ? version.substr(0, 16) : version) + "\"";
+  // A school does not write the hub's moderation fields: they stay
+  // unversioned, as on the nodes that receive the row (the school's bundle
+  // does not carry them), so that the first write of the hub wins everywhere.
+  if (m_self.role != Role::hub)
+    for (const char* f : table.hub_fields) versions += ",\"" + std::string(f) + "\":\"\"";
+  versions += "}";
   s.rewind();
   s.bind_static(1, id).bind_static(2, owner.empty() ? m_self.id : owner).bind_static(3, versions);
   int i = 4;
@@ -255,14 +281,30 @@ void Writer::remove(const TableSpec& table, const std::string& id) {
 void Writer::restamp(const TableSpec& table, const std::string& id) {
   if (m_self.role != Role::hub)
     throw Error(ErrorKind::internal, "restamp is the hub's: a school's rows travel in its own stream");
-  auto version = stamp();
-  std::string json_args;
-  for (const auto& f : all_fields(table)) json_args += fmt::format(", '$.{}', ?1", f);
-  auto& s = m_db.cached(fmt::format("UPDATE {} SET _v = json_set(_v{}) WHERE id = ?2", table.name, json_args));
-  s.bind(1, version).bind(2, id).run();
-  if (sqlite3_changes(m_db.handle()) != 1)
+  auto& row = m_db.cached(fmt::format("SELECT owner, _v FROM {} WHERE id = ?", table.name));
+  row.bind(1, id);
+  if (!row.step()) {
+    row.reset();
     throw Error(ErrorKind::not_found, trf("there is no record of the kind «{}» with the id {}.", tr(table.label), id));
-  log(table, id);
+  }
+  auto owner = row.column_text(0), versions = row.column_text(1);
+  row.reset();
+  // Each field is stamped one tick after the one it was written at, under
+  // this node's id: the row travels whole in this node's stream and the new
+  // version wins over the old on every node (the owner's too, whatever the
+  // node ids), while an edit the hub has not seen yet, made a millisecond
+  // later or more, still wins over it.
+  std::map<std::uint64_t, std::vector<std::string>> by_tick;
+  for (const auto& f : all_fields(table)) by_tick[version_tick(field_version(versions, f, owner)) + 1].push_back(f);
+  for (const auto& [tick, fields] : by_tick) {
+    std::string json_args;
+    for (const auto& f : fields) json_args += fmt::format(", '$.{}', ?1", f);
+    auto& s = m_db.cached(fmt::format("UPDATE {} SET _v = json_set(_v{}) WHERE id = ?2", table.name, json_args));
+    s.bind(1, version_string(tick, m_self.id)).bind(2, id).run();
+    // Later writes of this node must stamp above it.
+    m_hlc.observe(tick);
+    log(table, id, tick);
+  }
 }
 
 void Writer::commit() {
@@ -273,7 +315,7 @@ void Writer::commit() {
     m_db.cached("UPDATE setting SET value = ? WHERE key = 'hlc'").bind(1, std::to_string(m_hlc.last())).run();
   // The search index in step with what was written, in the same transaction.
   search::refresh(m_db);
-  m_tx.commit();
+  if (m_tx) m_tx->commit();
 }
 
 }  // namespace setevoe::core

@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <initializer_list>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -74,6 +75,11 @@ class Writer {
   // Begins a write transaction (BEGIN IMMEDIATE) on `db` as this node.
   // `clock` is the wall clock (tests make it jump).
   explicit Writer(Db& db, util::WallClock clock = util::system_clock_ms);
+  // A writer inside a write transaction the caller holds (a merge that
+  // writes changes of its own): commit() saves the streams and the clock but
+  // leaves the transaction to the caller.
+  struct Join {};
+  Writer(Db& db, util::WallClock clock, Join);
   Writer(const Writer&) = delete;
 
   // Inserts a new row with a fresh UUIDv7 id, owned by this node; returns the id.
@@ -91,9 +97,10 @@ class Writer {
   bool update(const TableSpec& table, const std::string& id, const Fields& values);
   // Writes the tombstone of a row (same errors as update).
   void remove(const TableSpec& table, const std::string& id);
-  // Writes every field of a row again, unchanged, under a new version of this
-  // node: the hub publishing a draft makes the whole row travel in its own
-  // public stream to nodes that were out of the draft's scope. Hub only.
+  // Writes every field of a row again, unchanged, each at the tick it was
+  // written but under this node's id: the hub publishing a draft makes the
+  // whole row travel in its own public stream to nodes that were out of the
+  // draft's scope, without winning over edits it has not seen. Hub only.
   void restamp(const TableSpec& table, const std::string& id);
 
   // Makes everything written durable; without it the destructor rolls back.
@@ -113,12 +120,14 @@ class Writer {
   void start_incarnation();
   std::string stamp();  // the next version (one clock tick)
   void log(const TableSpec& table, const std::string& id);
+  void log(const TableSpec& table, const std::string& id, std::uint64_t hlc);
   // Throws not_permitted unless this node may write `values` into a row of
   // `table` owned by `owner` (nullptr: a new row).
   void check_authority(const TableSpec& table, const std::string* owner, const Fields& values);
 
+  void load();
   Db& m_db;
-  Transaction m_tx;
+  std::optional<Transaction> m_tx;
   util::WallClock m_clock;
   NodeInfo m_self;
   Hlc m_hlc;

@@ -11,6 +11,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string_view>
 #include <unordered_map>
 
@@ -85,6 +86,10 @@ ChangeSet collect_changes(Db& db, const std::string& peer, bool full) {
       set.streams.push_back(r);
       if (r.personal && !(hub ? (r.node == self.id || r.node == peer) : (r.node == self.id && peer_role == "hub")))
         continue;
+      // Only a hub relays other nodes' changes. A school holds another
+      // node's changes out of its scope (drafts) as empty placeholders;
+      // relayed, they would tell the hub it had applied them.
+      if (!hub && r.node != self.id) continue;
       streams.push_back({s.column_int(0), r, role_of(db, r.node) == "hub"});
     }
   }
@@ -184,6 +189,7 @@ class Merger {
     take_streams();
     verify();
     apply();
+    republish();
     acknowledge();
     return m_result;
   }
@@ -525,6 +531,13 @@ class Merger {
       auto& t = table_of(c.table);
       auto version = version_string(c.hlc, st.node);
       auto plan = m_plan[i];
+      // A school's change of a scoped row (a product) may have reached other
+      // nodes as an empty placeholder while the school saw a draft: the hub
+      // writes the row again in its own stream once the row is public.
+      if (m_self.role == Role::hub && t.spec->public_row && !c.fields.empty()) {
+        if (st.role.empty()) st.role = role_of(m_db, st.node);
+        if (st.role != "hub") m_republish.insert({t.spec, c.row});
+      }
       if (plan & k_new_row)
         insert_row(t, c, plan & ~k_new_row, version, st.node == c.owner);
       else if (!c.fields.empty())
@@ -620,7 +633,8 @@ class Merger {
   // A row new here, with the fields of `mask`. Columns the change does not
   // carry get their type's empty value and no version, so the first write of
   // them wins. A change that carries every field stamps them all as "*", as
-  // a local creation does (bare ticks when the row's owner wrote it).
+  // a local creation does (bare ticks when the row's owner wrote it); so does
+  // an owner's creation without the hub's fields.
   void insert_row(Table& t, const Change& c, std::uint32_t mask, const std::string& version, bool by_owner) {
     auto& s = t.inserts[mask];
     if (!s) {
@@ -642,8 +656,13 @@ class Merger {
       s = &m_db.cached(fmt::format("INSERT INTO {} ({}) VALUES ({})", t.spec->name, cols, params));
     }
     std::string versions;
-    if (mask == t.all()) {
-      versions = "{\"*\":\"" + (by_owner ? version.substr(0, 16) : version) + "\"}";
+    // An owner's creation carries every field but the hub's moderation
+    // fields (empty then; a school does not send them): the same "*".
+    if (mask == t.all() || (by_owner && (mask | t.hub_mask) == t.all())) {
+      versions = "{\"*\":\"" + (by_owner ? version.substr(0, 16) : version) + "\"";
+      for (std::size_t k = 0; k < t.fields.size(); ++k)
+        if (!(mask & (1u << k))) versions += ",\"" + t.fields[k] + "\":\"\"";
+      versions += "}";
     } else {
       versions = "{";
       for (std::size_t k = 0; k < t.fields.size(); ++k)
@@ -655,6 +674,14 @@ class Merger {
     for (const auto& f : c.fields) s->bind_static(rank(mask, t.index(f.name)) + 4, f.value);
     s->run();
     m_result.fields += static_cast<std::int64_t>(c.fields.size());
+  }
+
+  void republish() {
+    if (m_republish.empty()) return;
+    Writer w(m_db, m_clock, Writer::Join{});
+    for (const auto& [spec, row] : m_republish)
+      if (spec->public_row(m_db, row)) w.restamp(*spec, row);
+    w.commit();
   }
 
   // The sender's vector replaces what it acknowledged before, even when it is
@@ -696,6 +723,7 @@ class Merger {
   Stream* m_last_stream = nullptr;
   std::vector<Value> m_local;  // apply_fields: the row's values of the change's fields
   MergeResult m_result;
+  std::set<std::pair<const TableSpec*, std::string>> m_republish;  // rows the hub writes again
 };
 
 }  // namespace

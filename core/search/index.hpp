@@ -39,7 +39,7 @@ void mark_files_arrived(Db& db, const std::vector<std::string>& sha256s);
 // words are quoted, everything else is left out, so no input raises a syntax
 // error. "5 класс", "7-9 классов" become a grade range.
 struct ParsedQuery {
-  std::string all;  // every word (implicit AND); empty: no words
+  std::string all;     // every word (implicit AND); empty: no words
   std::string any;     // any word (OR); empty when there is one word
   std::string phrase;  // the words side by side; empty for one word
   std::optional<std::pair<int, int>> grades;
@@ -49,14 +49,14 @@ ParsedQuery parse_query(std::string_view text);
 
 struct Hit {
   std::string product_id;
-  double score = 0;     // bm25 with field weights: lower is better
+  double score = 0;       // bm25 with field weights: lower is better
   bool all_words = true;  // matched every word (else some)
-  std::string snippet;  // with `open`/`close` around the matched words
+  std::string snippet;    // with `open`/`close` around the matched words
 };
 
 struct SearchOptions {
   std::size_t limit = 20;
-  bool advanced = false;  // the text is FTS5 query syntax, passed through
+  bool advanced = false;                // the text is FTS5 query syntax, passed through
   std::string open = "[", close = "]";  // snippet highlight marks
 };
 
