@@ -226,10 +226,11 @@ unsigned Tokenizer::normalise() {
         continue;
       }
       script |= k_cyrillic;
-      if (c >= 0x0400 && c <= 0x040F)
+      if (c >= 0x0400 && c <= 0x040F) {
         c += 0x50;  // Ѐ..Џ
-      else if (c >= 0x0410 && c <= 0x042F)
-        c += 0x20;                  // А..Я
+      } else if (c >= 0x0410 && c <= 0x042F) {
+        c += 0x20;  // А..Я
+      }
       if (c == 0x0451) c = 0x0435;  // ё → е
       encode(c, m_word);
     }
