@@ -30,8 +30,9 @@ DocKind document_kind(std::string_view file_name);
 struct Extracted {
   std::string text;        // UTF-8, paragraphs separated by '\n', runs of whitespace collapsed
   bool truncated = false;  // stopped at the limit
-  std::string
-      problem;  // empty, or why less text than expected came out (translated), e.g. «не удалось прочитать PDF: …»
+  // Empty, or why less text than expected came out (translated with tr()),
+  // e.g. «не удалось прочитать PDF: …».
+  std::string problem;
 };
 
 // Reads at most `limit` bytes of text (cut at a UTF-8 boundary). Never throws
@@ -39,8 +40,10 @@ struct Extracted {
 // problem. The file is named by the caller (objects of the store are named
 // by their hash), hence the kind is passed apart from it. The text is always
 // valid UTF-8 (invalid sequences become U+FFFD), without control characters
-// other than '\n' and '\t', with no empty lines and no leading or trailing
-// white space on a line. A kind of none gives an empty text and no problem.
+// other than '\n' and '\t' (nor soft hyphens and private-use symbols, which
+// would split or make words for the search index), with no empty lines and
+// no leading or trailing white space on a line. A kind of none gives an
+// empty text and no problem.
 Extracted extract_text(const std::filesystem::path& file, DocKind kind, std::size_t limit = 1 << 20);
 
 // How much work one extraction may do. The defaults are what extract_text
