@@ -57,9 +57,7 @@ void setup_file_commands(CLI::App& cmd, Context& ctx, std::function<void()>& act
   auto role = std::make_shared<std::string>("document");
   auto* attach =
       cmd.add_subcommand("attach", tr("attach files: photos, documents (copied into the store beside the database)"));
-  attach->add_option(target.type_name, *ref, tr("id prefix (4+ digits) or exact name"))
-      ->required()
-      ->type_name(target.type_name);
+  attach->add_option(target.type_name, *ref, tr(target.help))->required()->type_name(target.type_name);
   attach->add_option("FILE", *paths, tr("files to attach"))->required()->type_name("FILE")->expected(1, -1);
   attach->add_option("--role", *role, tr("what the file is: photo or document"))->type_name("ROLE");
   attach->callback([&ctx, &action, target, ref, paths, role] {
@@ -108,9 +106,7 @@ void setup_file_commands(CLI::App& cmd, Context& ctx, std::function<void()>& act
   // files
   auto files_ref = std::make_shared<std::string>();
   auto* files = cmd.add_subcommand("files", tr("list the attached files, and whether their contents are here"));
-  files->add_option(target.type_name, *files_ref, tr("id prefix (4+ digits) or exact name"))
-      ->required()
-      ->type_name(target.type_name);
+  files->add_option(target.type_name, *files_ref, tr(target.help))->required()->type_name(target.type_name);
   files->callback([&ctx, &action, target, files_ref] {
     action = [&ctx, target, files_ref] {
       auto id = target.resolve(ctx, *files_ref);
@@ -136,9 +132,7 @@ void setup_file_commands(CLI::App& cmd, Context& ctx, std::function<void()>& act
   auto get_file = std::make_shared<std::string>();
   auto get_dir = std::make_shared<std::string>();
   auto* get = cmd.add_subcommand("get", tr("copy attached files out of the store into a folder, hash checked"));
-  get->add_option(target.type_name, *get_ref, tr("id prefix (4+ digits) or exact name"))
-      ->required()
-      ->type_name(target.type_name);
+  get->add_option(target.type_name, *get_ref, tr(target.help))->required()->type_name(target.type_name);
   get->add_option("FILE", *get_file, tr("one file: its name or id prefix (default: all)"))->type_name("FILE");
   get->add_option("-o,--output", *get_dir, tr("the folder to copy into"))->required()->type_name("DIR");
   get->callback([&ctx, &action, target, get_ref, get_file, get_dir] {
@@ -212,9 +206,7 @@ void setup_file_commands(CLI::App& cmd, Context& ctx, std::function<void()>& act
   auto detach_ref = std::make_shared<std::string>();
   auto detach_file = std::make_shared<std::string>();
   auto* detach = cmd.add_subcommand("detach", tr("detach a file (the record no longer lists it)"));
-  detach->add_option(target.type_name, *detach_ref, tr("id prefix (4+ digits) or exact name"))
-      ->required()
-      ->type_name(target.type_name);
+  detach->add_option(target.type_name, *detach_ref, tr(target.help))->required()->type_name(target.type_name);
   detach->add_option("FILE", *detach_file, tr("the file: its name or id prefix"))->required()->type_name("FILE");
   detach->callback([&ctx, &action, target, detach_ref, detach_file] {
     action = [&ctx, target, detach_ref, detach_file] {

@@ -1,12 +1,13 @@
 // Attached files on the command line: the attach, files, get and detach
 // subcommands, one implementation for every command whose records carry
-// files (member now; product, event and agreement later).
+// files (member and product now; event and agreement later).
 #pragma once
 
 #include <functional>
 #include <string>
 
 #include "cli/app.hpp"
+#include "core/i18n.hpp"
 #include "core/replica.hpp"
 #include "core/util/json.hpp"
 
@@ -15,6 +16,7 @@ namespace setevoe::cli {
 struct FileTarget {
   const char* type_name;                                             // MEMBER, PRODUCT, ...
   std::function<std::string(Context&, const std::string&)> resolve;  // what the user typed -> id
+  const char* help = N_("id prefix (4+ digits) or exact name");      // how to name a record (msgid)
 };
 
 // Adds attach, files, get and detach to `cmd`.

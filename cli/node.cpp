@@ -99,7 +99,8 @@ void setup_node(CLI::App& cmd, Context& ctx, std::function<void()>& action) {
   }
   auto* subs = cmd.add_subcommand("subscriptions", tr("this school's subscriptions (none: every file is received)"));
   auto subs_node = std::make_shared<std::string>();
-  subs->add_option("NODE", *subs_node, tr("another node (the hub sees every school's)"))->type_name("NODE");
+  subs->add_option("NODE", *subs_node, tr("another node: its subscriptions as this node knows them"))
+      ->type_name("NODE");
   subs->callback([&ctx, &action, subs_node] {
     action = [&ctx, subs_node] {
       auto node = subs_node->empty() ? ctx.self().id : core::resolve_peer(ctx.db(), *subs_node);
@@ -111,7 +112,8 @@ void setup_node(CLI::App& cmd, Context& ctx, std::function<void()>& action) {
                            .set("id", s.ref)
                            .set("name", s.name.empty() ? Json() : Json(s.name)));
       if (rows.empty() && people) {
-        ctx.say(tr("No subscriptions: every file of the catalogue is received."));
+        ctx.say(subs_node->empty() ? tr("No subscriptions: every file of the catalogue is received.")
+                                   : tr("No subscriptions: that node receives every file of the catalogue."));
         return;
       }
       print_list(ctx, rows,

@@ -30,9 +30,9 @@ std::string authors_text(const core::Product& p) {
 
 std::string rating_text(const core::Rating& r) {
   if (r.count == 0) return {};
-  auto mean = fmt::format("{:.1f}", r.mean);
-  std::replace(mean.begin(), mean.end(), '.', ',');
-  return trf("{} of 5 (reviews: {})", mean, r.count);
+  // "4.5 of 5", «4,5 из 5»: the decimal mark is the message's.
+  auto tenths = static_cast<std::int64_t>(r.mean * 10 + 0.5);
+  return trf("{}.{} of 5 (reviews: {})", tenths / 10, tenths % 10, r.count);
 }
 
 }  // namespace

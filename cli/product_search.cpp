@@ -23,7 +23,7 @@ void add_filter_options(CLI::App& cmd, core::ProductFilter& f) {
       ->type_name("STATUS");
   cmd.add_option("--since", f.since, tr("only products added since this date (YYYY-MM-DD or DD.MM.YYYY)"))
       ->type_name("DATE");
-  cmd.add_option("--limit", f.limit, tr("at most this many"))->type_name("N");
+  cmd.add_option("--limit", f.limit, tr("at most this many (search: 20 by default)"))->type_name("N");
 }
 
 void setup_search_commands(CLI::App& product, Context& ctx, std::function<void()>& action) {
@@ -50,7 +50,7 @@ void setup_search_commands(CLI::App& product, Context& ctx, std::function<void()
       o.limit = args->filter.limit ? args->filter.limit : 20;
       o.advanced = args->advanced;
       bool people = f == Format::table;
-      if (people && ctx.colour()) {
+      if (people && ctx.colour() && !args->sql) {
         o.open = "\x1b[1m";
         o.close = "\x1b[0m";
       }
@@ -94,7 +94,7 @@ void setup_search_commands(CLI::App& product, Context& ctx, std::function<void()
       for (std::size_t i = 0; i < products.size(); ++i) {
         auto j = f == Format::csv ? Json::object().set("id", products[i].id).set("title", products[i].title)
                                   : product_json(ctx, products[i], true);
-        j.set("score", fmt::format("{:.3f}", hits[i].score)).set("all_words", hits[i].all_words);
+        j.set("score", fmt::format("{:.6g}", hits[i].score)).set("all_words", hits[i].all_words);
         j.set("snippet", hits[i].snippet);
         records.push_back(std::move(j));
       }

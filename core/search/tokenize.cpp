@@ -135,8 +135,8 @@ bool is_latin_letter(char32_t cp) {
 // type a Latin I or l, a Ukrainian І, the digit 1 or the click letter ǀ
 // instead. In a word with a Cyrillic letter those mean the palochka, so
 // "кIант", "кlант" and "к1ант" are all "кӏант". A word without Cyrillic
-// ("Iron", "11") is left alone, and so is a 1 that touches no Cyrillic
-// letter: "1-й" keeps its digit, and "11а" becomes "1ӏа".
+// ("Iron", "11") is left alone; a 1 is the palochka after a Cyrillic
+// letter or opening a longer word: "1-й", "1а" and "11а" keep their digits.
 void unify_palochka(std::u32string& w) {
   bool cyrillic = false;
   for (auto c : w) {
@@ -155,8 +155,10 @@ void unify_palochka(std::u32string& w) {
       if (c == 'I' || c == 'l' || c == 0x0406 || c == 0x0456 || c == 0x01C0) {
         w[i] = k_palochka;
       } else if (c == '1') {
-        const char32_t next = i + 1 < w.size() ? w[i + 1] : 0;
-        if (is_cyrillic_letter(prev) || is_cyrillic_letter(next)) w[i] = k_palochka;
+        // After a Cyrillic letter ("к1ант"), or opening a word of two
+        // letters more ("1илма"); not a class such as "1а" or "11а".
+        const bool opens = i == 0 && i + 2 < w.size() && is_cyrillic_letter(w[i + 1]) && is_cyrillic_letter(w[i + 2]);
+        if (is_cyrillic_letter(prev) || opens) w[i] = k_palochka;
       }
     }
     prev = c;
@@ -258,6 +260,8 @@ unsigned Tokenizer::normalise() {
   for (utf8proc_ssize_t i = 0; i < n; ++i) {
     auto c = static_cast<char32_t>(m_norm[static_cast<std::size_t>(i)]);
     if (c == 0x0451) c = 0x0435;  // ё → е (Ё has been folded to ё)
+    // Stress marks of texts for learners (уро́ки): the same word without them.
+    if (c == 0x0301 || c == 0x0300) continue;
     auto cat = category(c);
     if (is_letter(cat)) {
       script |= is_cyrillic_letter(c) ? k_cyrillic : is_latin_letter(c) ? k_latin : k_other;

@@ -173,8 +173,11 @@ TEST_CASE("tokenizer: the palochka and its look-alikes in Cyrillic words") {
   CHECK(tokens("11") == Strings{"11"});
   CHECK(tokens("Iron") == Strings{"iron"});
   CHECK(tokens("II") == Strings{"ii"});
-  CHECK(tokens("І") == Strings{"і"});               // a Ukrainian І alone has no Cyrillic letter beside it
-  CHECK(tokens("11а") == Strings{"1ӏа"});           // only the 1 that touches the letter
+  CHECK(tokens("І") == Strings{"і"});      // a Ukrainian І alone has no Cyrillic letter beside it
+  CHECK(tokens("11а") == Strings{"11а"});  // a class, not a palochka
+  CHECK(tokens("1а") == Strings{"1а"});
+  CHECK(tokens("1илма") == tokens("Ӏилма"));        // opening a longer word it is one
+  CHECK(tokens("уро́ки") == tokens("уроки"));        // stress marks are not part of the word
   CHECK(tokens("1-й") == Strings{"1", "й", "1й"});  // the parts are words of their own
   CHECK(query_terms("к1ант") == query_terms("кӀант"));
 }
