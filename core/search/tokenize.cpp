@@ -346,8 +346,12 @@ int Tokenizer::tokenize(std::string_view text, TokenizeMode mode, const std::fun
       whole_script |= script;
       if (!is_stop_word(m_word)) {
         ++emitted;
-        Token t{stem(m_word, script), static_cast<int>(part_start), static_cast<int>(part_end), false};
+        auto main = stem(m_word, script);
+        Token t{main, static_cast<int>(part_start), static_cast<int>(part_end), false};
         if (int rc = emit(t)) return rc;
+        if (mode == TokenizeMode::document && script == k_cyrillic &&
+            utf8proc_isupper(static_cast<utf8proc_int32_t>(m_raw[0])))
+          if (int rc = emit_surname(std::string(main), part_start, part_end, emit)) return rc;
       }
 
       // A hyphen between two word characters joins another part.
@@ -372,6 +376,34 @@ int Tokenizer::tokenize(std::string_view text, TokenizeMode mode, const std::fun
     if (parts > 1 && mode == TokenizeMode::document) {
       Token t{stem(m_whole, whole_script), static_cast<int>(compound_start), static_cast<int>(part_end), emitted > 0};
       if (int rc = emit(t)) return rc;
+    }
+  }
+  return 0;
+}
+
+// Snowball takes the -ов/-ев/-ин of a Russian surname for an ending in one
+// form and not in another: "Исаев" stems to "иса", "Исаева" to "исаев". A
+// capitalised word of that shape also gives, in documents, its base and the
+// base's stem at the same place, so that a query in any form finds it.
+int Tokenizer::emit_surname(const std::string& main, std::size_t start, std::size_t end,
+                            const std::function<int(const Token&)>& emit) {
+  static constexpr std::string_view k_suffixes[] = {"ов", "ев", "ин", "ын"};
+  static constexpr std::string_view k_endings[] = {"", "а", "у", "ым", "ой", "ом", "е", "ы", "ых", "ыми"};
+  std::string_view w = m_word;
+  for (auto ending : k_endings) {
+    if (w.size() <= ending.size() || w.substr(w.size() - ending.size()) != ending) continue;
+    auto base = w.substr(0, w.size() - ending.size());
+    for (auto suffix : k_suffixes) {
+      // At least three letters before the suffix (Cyrillic letters are two bytes).
+      if (base.size() < suffix.size() + 6 || base.substr(base.size() - suffix.size()) != suffix) continue;
+      m_surname.assign(base);
+      std::string base_stem(stem(m_surname, k_cyrillic));
+      for (const std::string& extra : {m_surname, base_stem}) {
+        if (extra == main) continue;
+        Token t{extra, static_cast<int>(start), static_cast<int>(end), true};
+        if (int rc = emit(t)) return rc;
+      }
+      return 0;
     }
   }
   return 0;

@@ -49,6 +49,8 @@ class Tokenizer {
   int tokenize(std::string_view text, TokenizeMode mode, const std::function<int(const Token&)>& emit);
 
  private:
+  int emit_surname(const std::string& main, std::size_t start, std::size_t end,
+                   const std::function<int(const Token&)>& emit);
   // Fills m_word with the normalised form of the part in m_raw; returns its
   // script (bits of k_cyrillic, k_latin, k_other, k_digit in tokenize.cpp).
   unsigned normalise();
@@ -63,6 +65,7 @@ class Tokenizer {
   std::vector<int> m_norm;  // utf8proc's decomposition of m_utf8
   std::string m_word;       // the normalised part
   std::string m_whole;      // the normalised parts of a compound, joined (cut short)
+  std::string m_surname;    // the base of a surname in -ов/-ев/-ин, for its other forms
 };
 
 // The tokens of a text, colocated ones included in order (for tests and the
