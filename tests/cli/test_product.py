@@ -95,6 +95,24 @@ class Catalogue(Network):
         self.assertIn("Nothing changed", r.out)
         self.fails(64, "product", "edit", pid, db=self.s1)  # nothing to change
 
+    def test_completion_offers_the_vocabularies_and_the_catalogue(self):
+        pid = self.add("--subject", "чеченский язык")["id"]
+
+        def complete(*words):
+            r = self.ok("__complete", "--", "--db", self.s1, *words)
+            return [line.split("\t")[0] for line in r.out.splitlines()]
+
+        self.assertIn("kim", complete("product", "add", "--type", ""))
+        self.assertIn("lesson-video", complete("product", "list", "--type", "les"))
+        self.assertIn("CC-BY-SA-4.0", complete("product", "add", "--licence", ""))
+        self.assertIn("network-only", complete("product", "add", "--licence", ""))
+        self.assertIn("ooo", complete("product", "add", "--level", ""))
+        self.assertIn("чеченский язык", complete("product", "list", "--subject", ""))
+        self.assertIn("technology", complete("product", "search", "дроби", "--direction", ""))
+        self.assertIn("published", complete("product", "list", "--status", ""))
+        self.assertNotIn("potential", complete("product", "list", "--status", ""))  # the registry's, not these
+        self.assertIn(pid, complete("product", "show", pid[:6]))
+
     def test_refusals_write_nothing(self):
         pid = self.add()["id"]
         before = canonical(self.s1)
