@@ -74,6 +74,13 @@ std::vector<std::string> check_database(Db& db) {
         fmt::format("SELECT count(*) FROM {} WHERE NOT json_valid(_v) OR json_type(_v) <> 'object'", t->name));
     if (bad) problems.push_back(trf("rows of table {} without valid field versions: {}", t->name, bad));
   }
+  // The search index against the text it was built from (FTS5's own check,
+  // with rank 1: the external content too).
+  try {
+    db.exec("INSERT INTO product_fts (product_fts, rank) VALUES ('integrity-check', 1)");
+  } catch (const Error&) {
+    problems.push_back(tr("the search index does not match the catalogue; 'setevoe product reindex' rebuilds it"));
+  }
   // Attached files: every stored object must still match its name. Missing
   // ones are not problems: they come with a later bundle.
   ObjectStore store(db.path());

@@ -110,6 +110,18 @@ class Search(Network):
         self.assertEqual(r["products"], 2)
         self.assertEqual(self.found("геометрии"), [self.b])
 
+    def test_db_check_finds_a_damaged_index_and_reindex_mends_it(self):
+        self.ok("db", "check", db=self.s1)
+        con = sqlite3.connect(self.s1)
+        con.execute("UPDATE search_doc SET title = 'Совсем другое' WHERE product = ?", (self.a,))
+        con.commit()
+        con.close()
+        r = self.fails(65, "db", "check", db=self.s1)
+        self.assertIn("reindex", r.out + r.err)
+        self.ok("product", "reindex", db=self.s1)
+        self.ok("db", "check", db=self.s1)
+        self.assertEqual(self.found("дробями"), [self.a])
+
     def test_merged_products_and_files_that_arrive_later(self):
         self.enrol(self.s1, S1)
         self.enrol(self.s2, S2)
