@@ -26,6 +26,7 @@
 #include <map>
 #include <random>
 #include <string>
+#include <unordered_map>
 #include <unordered_set>
 #include <vector>
 
@@ -446,13 +447,17 @@ int main(int argc, char** argv) try {
     }
     // A rare form of a common word: a form never written (neither drawn
     // from the dictionary nor in the domain vocabulary) whose stem is that
-    // of a domain word found in 1,000 products or more.
-    std::unordered_set<std::string> domain_words, domain_stems;
+    // of a domain word found in 1,000 products or more, and about as long
+    // as that word (so «пособиями» of «пособие», not «пособившею» of the
+    // verb that the stemmer cuts to the same stem).
+    std::unordered_set<std::string> domain_words;
+    std::unordered_map<std::string, std::vector<std::size_t>> domain_stems;  // stem -> lengths of its words
     for (const auto& d : vocab.domain)
       for (std::size_t from = 0, to; from < d.size(); from = to + 1) {
         to = std::min(d.find(' ', from), d.size());
-        domain_words.insert(d.substr(from, to - from));
-        for (const auto& t : core::search::query_terms(d.substr(from, to - from))) domain_stems.insert(t);
+        auto word = d.substr(from, to - from);
+        domain_words.insert(word);
+        for (const auto& t : core::search::query_terms(word)) domain_stems[t].push_back(word.size());
       }
     std::string form;
     std::int64_t form_docs = 0;
@@ -461,7 +466,13 @@ int main(int argc, char** argv) try {
       if (vocab.written[i] != 0 || w.size() < 12 || w.find('-') != std::string::npos || domain_words.count(w))
         continue;
       auto terms = core::search::query_terms(w);
-      if (terms.size() != 1 || !domain_stems.count(terms[0])) continue;
+      if (terms.size() != 1) continue;
+      auto stem = domain_stems.find(terms[0]);
+      // Within two letters (four bytes of Cyrillic) of a domain word's length.
+      if (stem == domain_stems.end() ||
+          std::none_of(stem->second.begin(), stem->second.end(),
+                       [&](std::size_t len) { return w.size() <= len + 4 && len <= w.size() + 4; }))
+        continue;
       if (auto d = docs(w); d >= 1000) form = w, form_docs = d;
     }
     auto surname = std::max_element(by_surname.begin(), by_surname.end(),
