@@ -3,6 +3,8 @@
 # measured in one run on this machine. Not a test: it prints numbers, it
 # does not pass or fail.
 #   bash bench/run.sh BUILD_DIR
+# BENCH_PRODUCTS: products in the generated catalogue (default 200,000);
+# BENCH_ONLY=catalogue: only the catalogue rows (bench/catalogue.sh).
 set -euo pipefail
 build=${1:-build-release}
 setevoe="$build/setevoe"
@@ -10,6 +12,17 @@ setevoe="$build/setevoe"
 work=$(mktemp -d /tmp/setevoe-bench.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 export LANGUAGE=en COLUMNS=120
+products=${BENCH_PRODUCTS:-200000}
+
+if [ "${BENCH_ONLY:-}" = catalogue ]; then
+  echo "setevoe benchmark, the catalogue — $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, $(uname -m), build: $build"
+  echo
+  bash "$(dirname "$0")/catalogue.sh" "$build" "$work" "$products"
+  exit 0
+elif [ -n "${BENCH_ONLY:-}" ]; then
+  echo "bench: BENCH_ONLY=$BENCH_ONLY; only 'catalogue' is known" >&2
+  exit 64
+fi
 
 # A registry of 20 schools and 2,000 people, through the real import.
 python3 - "$work/people.csv" <<'PY'
@@ -201,6 +214,10 @@ done
 # Row 3: pack and merge of a bundle holding a 1 GiB attached file, against
 # zip -0 / unzip -t of the same file (bench/files.sh; BENCH_FILE_MIB to change).
 bash "$(dirname "$0")/files.sh" "$build" "$work" "${BENCH_FILE_MIB:-1024}" > "$work/files.md"
+rm -rf "$work/files"  # its gigabytes, before the catalogue
+# The catalogue: indexing, index size, search against the sqlite3 shell
+# (bench/catalogue.sh; BENCH_PRODUCTS to change its size).
+bash "$(dirname "$0")/catalogue.sh" "$build" "$work" "$products" > "$work/catalogue.md"
 
 echo
 echo "| replication | setevoe | anchor |"
@@ -239,3 +256,5 @@ print(f"| {schools} schools' monthly bundles ({int(month_changes):,} changes) me
 print(f"| converged after the hub's bundles back ({checked} of {schools} schools compared) | converged: {converged} | |")
 PY
 cat "$work/files.md"
+echo
+cat "$work/catalogue.md"

@@ -549,9 +549,10 @@ std::optional<int> column_grade(const Stmt& s, int i) {
 }
 
 struct Details {
-  Stmt authors, directions, rating;
+  Stmt levels, authors, directions, rating;
   explicit Details(Db& db)
-      : authors(db,
+      : levels(db, "SELECT value FROM json_each(?)"),
+        authors(db,
                 "SELECT j.value->>'person', coalesce(pe.name, ''), coalesce(j.value->>'role', 'author') "
                 "FROM json_each(?) j LEFT JOIN person pe ON pe.id = j.value->>'person' AND pe.deleted = 0 "
                 "ORDER BY j.key"),
@@ -564,7 +565,7 @@ struct Details {
   }
 };
 
-Product read_product(const Stmt& s, Details& d, Db& db) {
+Product read_product(const Stmt& s, Details& d) {
   Product p;
   p.id = s.column_text(0);
   p.owner = s.column_text(1);
@@ -574,11 +575,9 @@ Product read_product(const Stmt& s, Details& d, Db& db) {
   p.org_id = s.column_text(5);
   p.org_name = s.column_text(6);
   p.subject = s.column_text(7);
-  {
-    Stmt l(db, "SELECT value FROM json_each(?)");
-    l.bind(1, s.column_text(8));
-    while (l.step()) p.levels.push_back(l.column_text(0));
-  }
+  d.levels.reset();
+  d.levels.bind(1, s.column_text(8));
+  while (d.levels.step()) p.levels.push_back(d.levels.column_text(0));
   p.grade_from = column_grade(s, 9);
   p.grade_to = column_grade(s, 10);
   p.language = s.column_text(11);
@@ -637,7 +636,7 @@ std::vector<Product> get_products(Db& db, const std::vector<std::string>& ids) {
   for (const auto& id : ids) {
     s.reset();
     s.bind(1, id);
-    if (s.step()) out.push_back(read_product(s, d, db));
+    if (s.step()) out.push_back(read_product(s, d));
   }
   return out;
 }
@@ -707,7 +706,7 @@ std::vector<Product> list_products(Db& db, const ProductFilter& f) {
                          f.limit ? fmt::format(" LIMIT {}", f.limit) : std::string()));
   for (std::size_t i = 0; i < filter.params.size(); ++i) s.bind(static_cast<int>(i) + 1, filter.params[i]);
   std::vector<Product> out;
-  while (s.step()) out.push_back(read_product(s, d, db));
+  while (s.step()) out.push_back(read_product(s, d));
   return out;
 }
 

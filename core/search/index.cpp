@@ -412,22 +412,34 @@ std::string search_sql(Db& db, std::string_view text, const ProductFilter& filte
         "ORDER BY p.id DESC LIMIT {};",
         where, limit);
   }
-  auto tier = [&](int n, const std::string& match) {
+  auto tier = [&](int n, const std::string& match, const std::string& tier_limit) {
     return fmt::format(
-        "SELECT * FROM (SELECT d.product AS product, {} AS tier, product_fts.rank AS score, "
+        "SELECT d.product AS product, {} AS tier, product_fts.rank AS score, "
         "snippet(product_fts, -1, {}, {}, '…', 16) AS snippet FROM product_fts "
         "JOIN search_doc d ON d.rowid = product_fts.rowid JOIN product p ON p.id = d.product "
-        "WHERE product_fts MATCH {} AND {} ORDER BY product_fts.rank LIMIT {})",
-        n, sql_literal(o.open), sql_literal(o.close), sql_literal(match), where, limit);
+        "WHERE product_fts MATCH {} AND {} ORDER BY product_fts.rank LIMIT {}",
+        n, sql_literal(o.open), sql_literal(o.close), sql_literal(match), where, tier_limit);
   };
   // The words as a phrase first, then products with every word, then those
   // with some of them.
-  auto tiers = tier(1, q.all);
-  if (!q.phrase.empty()) tiers = tier(0, q.phrase) + " UNION ALL " + tiers;
-  if (!q.any.empty()) tiers += " UNION ALL " + tier(2, q.any);
+  auto n = std::to_string(limit);
+  if (q.any.empty())
+    return fmt::format("SELECT product, min(tier) AS tier, score, snippet FROM (SELECT * FROM ({})) GROUP BY product "
+                       "ORDER BY tier, score LIMIT {};",
+                       tier(1, q.all, n), limit);
+  // Products with only some of the words come after all those with every
+  // word: when `limit` products have every word, none of the others is shown,
+  // so their tier gets LIMIT 0 and FTS5 does not rank them at all. They are
+  // the most matches of any tier; ranking them was most of the time of a
+  // query of common words (0.40 s of 0.46 s in a catalogue of 200,000).
+  auto tiers = fmt::format(
+      "SELECT * FROM every UNION ALL SELECT * FROM ({})",
+      tier(2, q.any, fmt::format("CASE WHEN (SELECT count(*) FROM every) < {0} THEN {0} ELSE 0 END", limit)));
+  if (!q.phrase.empty()) tiers = fmt::format("SELECT * FROM ({}) UNION ALL {}", tier(0, q.phrase, n), tiers);
   return fmt::format(
-      "SELECT product, min(tier) AS tier, score, snippet FROM ({}) GROUP BY product ORDER BY tier, score LIMIT {};",
-      tiers, limit);
+      "WITH every AS MATERIALIZED ({}) SELECT product, min(tier) AS tier, score, snippet FROM ({}) GROUP BY product "
+      "ORDER BY tier, score LIMIT {};",
+      tier(1, q.all, n), tiers, limit);
 }
 
 std::vector<Hit> search(Db& db, std::string_view text, const ProductFilter& filter, const SearchOptions& o) {
