@@ -1,5 +1,5 @@
 // setevoe product: what the catalogue's commands share (records for output,
-// filter options), and the search commands (cli/product_search.cpp).
+// filter options), and the search commands.
 #pragma once
 
 #include <functional>

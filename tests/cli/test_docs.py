@@ -15,7 +15,7 @@ MAN = os.path.join(SOURCE, "man")
 COMPLETIONS = os.path.join(SOURCE, "completions")
 BASH_COMPLETION = "/usr/share/bash-completion/bash_completion"
 # cli/ files that are not commands
-NOT_COMMANDS = {"files", "main", "app", "output", "commands", "product_search"}
+NOT_COMMANDS = {"files", "main", "app", "output", "commands"}
 
 
 def read(path):

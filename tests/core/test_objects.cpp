@@ -19,19 +19,11 @@
 using namespace setevoe;
 using namespace setevoe::core;
 using test::kind_of;
+using test::read_file;
+using test::write_file;
 namespace fs = std::filesystem;
 
 namespace {
-
-void write_file(const std::string& path, const std::string& data) {
-  std::ofstream f(path, std::ios::binary);
-  f << data;
-}
-
-std::string read_file(const std::string& path) {
-  std::ifstream f(path, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(f), {});
-}
 
 std::string bytes(std::size_t n, unsigned seed) {
   std::string s(n, '\0');
