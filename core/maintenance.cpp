@@ -78,6 +78,11 @@ std::vector<std::string> check_database(Db& db) {
   // with rank 1: the external content too).
   try {
     db.exec("INSERT INTO product_fts (product_fts, rank) VALUES ('integrity-check', 1)");
+    // The filters of each indexed product, beside its text.
+    if (db.query_int("SELECT (SELECT count(*) FROM search_doc d LEFT JOIN search_filter f ON f.rowid = d.rowid "
+                     "WHERE f.id IS NOT d.product) + (SELECT count(*) FROM search_filter f LEFT JOIN search_doc d ON "
+                     "d.rowid = f.rowid WHERE d.product IS NOT f.id)") != 0)
+      throw Error(ErrorKind::corrupt, "search_filter");
   } catch (const Error&) {
     problems.push_back(tr("the search index does not match the catalogue; 'setevoe product reindex' rebuilds it"));
   }

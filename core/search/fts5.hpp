@@ -1,7 +1,8 @@
 // The tokenizer "setevoe" (core/search/tokenize.hpp) registered with
 // SQLite's FTS5, so that a table made with
 //   CREATE VIRTUAL TABLE t USING fts5(..., tokenize='setevoe')
-// indexes and queries Russian, Chechen and English text by stems.
+// indexes and queries Russian, Chechen and English text by stems; and the
+// rank function setevoe_rank(table, weight…) with it (core/search/fts5.cpp).
 //
 // The same source is compiled twice: into setevoe_core, which calls SQLite
 // directly, and with SETEVOE_FTS_EXTENSION into the loadable extension
@@ -14,7 +15,7 @@ struct sqlite3;
 
 namespace setevoe::core::search {
 
-// Registers the tokenizer on the connection (each connection needs it before
+// Registers the tokenizer and the rank function on the connection (each connection needs it before
 // it touches a table that uses it). Throws Error(internal) when this SQLite
 // has no FTS5.
 void register_tokenizer(sqlite3* db);

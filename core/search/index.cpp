@@ -73,6 +73,11 @@ class Indexer {
                      "UPDATE search_doc SET title = ?2, keywords = ?3, annotation = ?4, people = ?5, meta = ?6, "
                      "files = ?7, file_shas = ?8 WHERE rowid = ?1"),
         m_doc_delete(db, "DELETE FROM search_doc WHERE rowid = ?"),
+        m_filter_upsert(db,
+                        "INSERT OR REPLACE INTO search_filter (rowid, id, status, type, subject, org, grade_from, "
+                        "grade_to, directions, authors) SELECT ?1, id, status, type, subject, org, grade_from, "
+                        "grade_to, directions, authors FROM product WHERE id = ?2"),
+        m_filter_delete(db, "DELETE FROM search_filter WHERE rowid = ?"),
         m_people_delete(db, "DELETE FROM search_person WHERE product = ?"),
         m_people_insert(db, "INSERT OR IGNORE INTO search_person (person, product) VALUES (?, ?)") {}
 
@@ -97,7 +102,12 @@ class Indexer {
     auto doc = read(id, old, reread_files);
     ++stats.products;
     if (!doc) {
-      if (old_rowid) m_doc_delete.reset(), m_doc_delete.bind(1, old_rowid).run();
+      if (old_rowid) {
+        m_doc_delete.reset();
+        m_doc_delete.bind(1, old_rowid).run();
+        m_filter_delete.reset();
+        m_filter_delete.bind(1, old_rowid).run();
+      }
       return;
     }
     std::int64_t rowid = old_rowid;
@@ -117,6 +127,8 @@ class Indexer {
     m_fts_insert.bind(1, rowid);
     bind_doc(m_fts_insert, 2, *doc);
     m_fts_insert.run();
+    m_filter_upsert.reset();
+    m_filter_upsert.bind(1, rowid).bind(2, id).run();
   }
 
   IndexStats stats;
@@ -190,7 +202,7 @@ class Indexer {
   Db& m_db;
   ObjectStore m_store;
   Stmt m_product, m_authors, m_directions, m_levels, m_files, m_old, m_fts_delete, m_fts_insert, m_doc_insert,
-      m_doc_update, m_doc_delete, m_people_delete, m_people_insert;
+      m_doc_update, m_doc_delete, m_filter_upsert, m_filter_delete, m_people_delete, m_people_insert;
 };
 
 }  // namespace
@@ -218,7 +230,7 @@ IndexStats refresh(Db& db) {
 IndexStats reindex(Db& db) {
   Transaction tx(db, Transaction::Kind::write);
   db.exec(
-      "INSERT INTO product_fts (product_fts) VALUES ('delete-all'); DELETE FROM search_doc; "
+      "INSERT INTO product_fts (product_fts) VALUES ('delete-all'); DELETE FROM search_doc; DELETE FROM search_filter; "
       "DELETE FROM search_person; DELETE FROM search_dirty;");
   std::vector<std::string> ids;
   {
@@ -346,6 +358,10 @@ std::string inline_filter(const FilterSql& f) {
 
 }  // namespace
 
+// The weights of the columns of product_fts for setevoe_rank (as in
+// schema/0007_search_rank.sql): title, keywords, annotation, people, meta, files.
+constexpr const char* k_rank_weights = "10.0, 6.0, 3.0, 4.0, 2.0, 1.0";
+
 ParsedQuery parse_query(std::string_view text) {
   ParsedQuery q;
   auto words = split_words(text);
@@ -412,34 +428,46 @@ std::string search_sql(Db& db, std::string_view text, const ProductFilter& filte
         "ORDER BY p.id DESC LIMIT {};",
         where, limit);
   }
+  // Each tier takes its best `limit` rows by setevoe_rank, ordered by SQLite
+  // itself (the best N kept as the rows go by), not by FTS5's ORDER BY rank,
+  // which sorts every matching row first; the filters are checked in the
+  // small table search_filter. The snippets are cut after, for the page only.
   auto tier = [&](int n, const std::string& match, const std::string& tier_limit) {
     return fmt::format(
-        "SELECT d.product AS product, {} AS tier, product_fts.rank AS score, "
-        "snippet(product_fts, -1, {}, {}, '…', 16) AS snippet FROM product_fts "
-        "JOIN search_doc d ON d.rowid = product_fts.rowid JOIN product p ON p.id = d.product "
-        "WHERE product_fts MATCH {} AND {} ORDER BY product_fts.rank LIMIT {}",
-        n, sql_literal(o.open), sql_literal(o.close), sql_literal(match), where, tier_limit);
+        "SELECT p.id AS product, p.rowid AS row, {} AS tier, setevoe_rank(product_fts, {}) AS score "
+        "FROM product_fts JOIN search_filter p ON p.rowid = product_fts.rowid "
+        "WHERE product_fts MATCH {} AND {} ORDER BY score, p.rowid LIMIT {}",
+        n, k_rank_weights, sql_literal(match), where, tier_limit);
   };
   // The words as a phrase first, then products with every word, then those
   // with some of them.
   auto n = std::to_string(limit);
-  if (q.any.empty())
-    return fmt::format("SELECT product, min(tier) AS tier, score, snippet FROM (SELECT * FROM ({})) GROUP BY product "
-                       "ORDER BY tier, score LIMIT {};",
-                       tier(1, q.all, n), limit);
-  // Products with only some of the words come after all those with every
-  // word: when `limit` products have every word, none of the others is shown,
-  // so their tier gets LIMIT 0 and FTS5 does not rank them at all. They are
-  // the most matches of any tier; ranking them was most of the time of a
-  // query of common words (0.40 s of 0.46 s in a catalogue of 200,000).
-  auto tiers = fmt::format(
-      "SELECT * FROM every UNION ALL SELECT * FROM ({})",
-      tier(2, q.any, fmt::format("CASE WHEN (SELECT count(*) FROM every) < {0} THEN {0} ELSE 0 END", limit)));
-  if (!q.phrase.empty()) tiers = fmt::format("SELECT * FROM ({}) UNION ALL {}", tier(0, q.phrase, n), tiers);
+  std::string tiers;
+  if (q.any.empty()) {
+    tiers = tier(1, q.all, n);
+  } else {
+    // Products with only some of the words come after all those with every
+    // word: when `limit` products have every word, none of the others is
+    // shown, so their tier gets LIMIT 0 and is not ranked at all. They are
+    // the most matches of any tier.
+    tiers = fmt::format(
+        "SELECT * FROM every UNION ALL SELECT * FROM ({})",
+        tier(2, q.any, fmt::format("CASE WHEN (SELECT count(*) FROM every) < {0} THEN {0} ELSE 0 END", limit)));
+    if (!q.phrase.empty()) tiers = fmt::format("SELECT * FROM ({}) UNION ALL {}", tier(0, q.phrase, n), tiers);
+    tiers = fmt::format("WITH every AS MATERIALIZED ({}) {}", tier(1, q.all, n), tiers);
+  }
+  // Every row of every tier has some of the words: the snippet marks them all.
+  // CROSS JOIN keeps the page outside: a lookup of each of its rows, not a
+  // scan of every matching row.
+  const auto& marks = q.any.empty() ? q.all : q.any;
   return fmt::format(
-      "WITH every AS MATERIALIZED ({}) SELECT product, min(tier) AS tier, score, snippet FROM ({}) GROUP BY product "
-      "ORDER BY tier, score LIMIT {};",
-      tier(1, q.all, n), tiers, limit);
+      "WITH hit AS MATERIALIZED (SELECT product, row, min(tier) AS tier, score FROM ({}) GROUP BY product "
+      "ORDER BY tier, score, row LIMIT {}) "
+      "SELECT hit.product AS product, hit.tier AS tier, hit.score AS score, "
+      "snippet(product_fts, -1, {}, {}, '…', 16) AS snippet FROM hit "
+      "CROSS JOIN product_fts ON product_fts.rowid = hit.row WHERE product_fts MATCH {} ORDER BY hit.tier, hit.score, "
+      "hit.row;",
+      tiers, limit, sql_literal(o.open), sql_literal(o.close), sql_literal(marks));
 }
 
 std::vector<Hit> search(Db& db, std::string_view text, const ProductFilter& filter, const SearchOptions& o) {

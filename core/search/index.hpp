@@ -49,7 +49,7 @@ ParsedQuery parse_query(std::string_view text);
 
 struct Hit {
   std::string product_id;
-  double score = 0;       // bm25 with field weights: lower is better
+  double score = 0;       // setevoe_rank (BM25 per column): lower is better
   bool all_words = true;  // matched every word (else some)
   std::string snippet;    // with `open`/`close` around the matched words
 };

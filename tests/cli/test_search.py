@@ -77,6 +77,29 @@ class Search(Network):
         self.assertEqual(self.found("дроби", "--org", S1), [self.a])
         self.assertEqual(len(self.found("Исаева", "--limit", "2")), 2)
 
+    def test_filters_follow_grades_and_status(self):
+        self.ok("product", "edit", self.a, "--grades", "7-8", db=self.s1)
+        self.assertEqual(self.found("дроби", "--grade", "7"), [self.a])
+        self.assertEqual(self.found("дроби 5 класс"), [])
+        self.enrol(self.s1, S1)
+        self.ok("product", "submit", self.a, db=self.s1)
+        self.assertEqual(self.found("дроби", "--status", "submitted"), [self.a])
+        self.merge(self.hub, self.pack(self.s1, "hub"))
+        self.ok("product", "publish", self.a, db=self.hub)
+        self.assertEqual(self.found("дроби", "--status", "published", db=self.hub), [self.a])
+        self.ok("product", "archive", self.a, db=self.hub)
+        self.assertEqual(self.found("дроби", db=self.hub), [])  # archived products are not searched by default
+        self.assertEqual(self.found("дроби", "--status", "archived", db=self.hub), [self.a])
+        self.merge(self.s1, self.pack(self.hub, S1))
+        self.assertEqual(self.found("дроби"), [])
+        # A write from the sqlite3 shell moves the filters too.
+        con = sqlite3.connect(self.s1)
+        con.execute("UPDATE product SET grade_from = 11, grade_to = 11 WHERE id = ?", (self.c,))
+        con.commit()
+        con.close()
+        self.assertEqual(self.found("физика", "--grade", "11"), [self.c])
+        self.assertEqual(self.found("физика", "--grade", "7"), [])
+
     def test_results_show_a_snippet(self):
         r = self.ok("--format", "json", "product", "search", "дробями", db=self.s1).json()
         self.assertIn("[Дроби]", r[0]["snippet"])
@@ -121,6 +144,17 @@ class Search(Network):
         self.ok("product", "reindex", db=self.s1)
         self.ok("db", "check", db=self.s1)
         self.assertEqual(self.found("дробями"), [self.a])
+        # The filters' side of the index, too.
+        con = sqlite3.connect(self.s1)
+        con.execute("DELETE FROM search_filter WHERE id = ?", (self.b,))
+        con.commit()
+        con.close()
+        self.assertEqual(self.found("веб-квест"), [])
+        r = self.fails(65, "db", "check", db=self.s1)
+        self.assertIn("reindex", r.out + r.err)
+        self.ok("product", "reindex", db=self.s1)
+        self.ok("db", "check", db=self.s1)
+        self.assertEqual(self.found("веб-квест"), [self.b])
 
     def test_merged_products_and_files_that_arrive_later(self):
         self.enrol(self.s1, S1)

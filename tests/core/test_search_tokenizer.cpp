@@ -5,6 +5,7 @@
 #include <sqlite3.h>
 
 #include <algorithm>
+#include <cmath>
 #include <random>
 #include <string>
 #include <vector>
@@ -388,4 +389,29 @@ TEST_CASE("fts5: registered on a bare connection too") {
   REQUIRE(sqlite3_step(s) == SQLITE_ROW);
   CHECK(sqlite3_column_int(s, 0) == 1);
   sqlite3_finalize(s);
+}
+
+TEST_CASE("fts5: setevoe_rank is BM25 per column, without row lengths") {
+  auto db = Db::open(":memory:", OpenMode::create);
+  db.exec(
+      "CREATE VIRTUAL TABLE t USING fts5(title, body, tokenize='setevoe');"
+      "INSERT INTO t(t, rank) VALUES ('rank', 'setevoe_rank(10.0, 1.0)');"
+      "INSERT INTO t VALUES ('', 'урок'), ('', 'урок урок урок урок урок'), ('Урок', ''),"
+      "('химия', 'опыт'), ('химия', 'опыт'), ('химия', 'опыт'), ('химия', 'опыт'), ('химия', 'опыт'),"
+      "('химия', 'опыт'), ('химия', 'опыт');");
+  // The score in billionths, read as an integer.
+  Stmt s(db, "SELECT rowid, CAST(round(rank * 1e9) AS INTEGER) FROM t WHERE t MATCH 'уроками' ORDER BY rank");
+  // Ten rows, three with the word; k1 = 1.2.
+  const double idf = std::log(7.5 / 3.5);
+  const std::vector<std::pair<std::int64_t, double>> want{
+      {3, -10 * idf}, {2, -5 * 2.2 / 6.2 * idf}, {1, -2.2 / 2.2 * idf}};
+  for (const auto& [rowid, score] : want) {
+    REQUIRE(s.step());
+    CHECK(s.column_int(0) == rowid);
+    CHECK(s.column_int(1) == std::llround(score * 1e9));
+  }
+  CHECK_FALSE(s.step());
+  // Without weights every column weighs 1; a phrase in most rows weighs
+  // little but never against a row.
+  CHECK(db.query_int("SELECT count(*) FROM t WHERE t MATCH 'химия' AND setevoe_rank(t) < 0") == 7);
 }

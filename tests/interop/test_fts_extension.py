@@ -2,6 +2,7 @@
 in the real sqlite3 shell: it indexes and finds Russian text as setevoe does,
 a database indexed with it is searched again by a later connection, and
 without it the shell refuses the table instead of misreading it."""
+import math
 import os
 import shutil
 import subprocess
@@ -71,6 +72,30 @@ class FtsExtension(SetevoeTest):
                                       "ORDER BY rowid"),
                          "Провели Мастер-Класс по [оценке] «Ёлка»\nРекомендации по [оценке] знаний")
         self.assertEqual(self.sql(db, "INSERT INTO doc(doc) VALUES ('integrity-check')"), "")
+
+    def test_rank_function(self):
+        # setevoe_rank: BM25 per column, without row lengths (core/search/fts5.cpp).
+        # Ten rows, three with the word: idf = ln(7.5 / 3.5); a title hit
+        # with weight 10 scores 10 · idf, five hits in the body with weight
+        # 1 score 5 · 2.2 / 6.2 · idf, one hit 2.2 / 2.2 · idf.
+        db = self.path("rank.db")
+        fillers = ["INSERT INTO doc VALUES ('химия', 'опыт')"] * 7
+        self.sql(db, "CREATE VIRTUAL TABLE doc USING fts5(title, body, tokenize='setevoe')",
+                 "INSERT INTO doc(doc, rank) VALUES ('rank', 'setevoe_rank(10.0, 1.0)')",
+                 "INSERT INTO doc VALUES ('', 'урок')",
+                 "INSERT INTO doc VALUES ('', 'урок урок урок урок урок')",
+                 "INSERT INTO doc VALUES ('Урок', '')", *fillers)
+        rows = [line.split("|") for line in self.sql(db, "SELECT rowid, rank FROM doc WHERE doc MATCH 'урок' "
+                                                         "ORDER BY rank").split("\n")]
+        self.assertEqual([r[0] for r in rows], ["3", "2", "1"])
+        idf = math.log(7.5 / 3.5)
+        for (_, got), want in zip(rows, (-10 * idf, -5 * 2.2 / 6.2 * idf, -idf)):
+            self.assertAlmostEqual(float(got), want, places=9)
+        # Called by name, with the weights as arguments: the same.
+        self.assertEqual(self.sql(db, "SELECT group_concat(rowid) FROM (SELECT rowid FROM doc WHERE doc MATCH "
+                                      "'урок' ORDER BY setevoe_rank(doc, 10.0, 1.0))"), "3,2,1")
+        # A word in more than half the rows weighs a little, never negatively.
+        self.assertEqual(self.sql(db, "SELECT count(*) FROM doc WHERE doc MATCH 'химия OR урок' AND rank < 0"), "10")
 
     def test_terms_are_those_of_setevoe(self):
         # The same terms and positions as the unit tests expect of the C++
