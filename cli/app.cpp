@@ -118,7 +118,7 @@ void localise_groups(CLI::App& app) {
 }
 }  // namespace
 
-std::unique_ptr<CLI::App> make_app(Context& ctx, std::function<void()>& action) {
+std::unique_ptr<CLI::App> make_app(Context& ctx, std::function<void()>& action, std::string_view only) {
   auto app = std::make_unique<CLI::App>(
       tr("setevoe: the network of schools of a municipal district, kept offline in one SQLite file and "
          "exchanged as bundles."),
@@ -144,7 +144,10 @@ std::unique_ptr<CLI::App> make_app(Context& ctx, std::function<void()>& action) 
       tr("Exit codes: 0 success, 64 usage, 65 bad data, 66 no such file or record, 70 internal error,\n"
          "73 cannot create, 74 input/output error, 75 database busy, 77 not permitted.\n"
          "See setevoe(1) and setevoe-COMMAND(1)."));
-  for (const auto& c : commands()) c.setup(*app->add_subcommand(c.name, tr(c.summary)), ctx, action);
+  for (const auto& c : commands()) {
+    auto* sub = app->add_subcommand(c.name, tr(c.summary));
+    if (only.empty() || only == c.name) c.setup(*sub, ctx, action);
+  }
   localise_groups(*app);
   return app;
 }
@@ -197,6 +200,29 @@ std::optional<std::string> unknown_command_hint(CLI::App& app, int argc, char** 
 
 }  // namespace
 
+namespace {
+
+// The command named on the command line (the first word that is not a
+// global option or its value) when it is one; else nothing, and the whole
+// tree is built. Building only the named command's tree is most of the time
+// of setting up a run.
+std::string_view command_word(int argc, char** argv) {
+  for (int i = 1; i < argc; ++i) {
+    std::string_view word = argv[i];
+    if (word == "--db" || word == "--format") {
+      ++i;
+      continue;
+    }
+    if (word.rfind("-", 0) == 0) continue;
+    for (const auto& c : commands())
+      if (word == c.name) return word;
+    return {};
+  }
+  return {};
+}
+
+}  // namespace
+
 int run(int argc, char** argv, std::ostream& out, std::ostream& err) {
   core::init_messages();
   Context ctx(out, err);
@@ -212,7 +238,7 @@ int run(int argc, char** argv, std::ostream& out, std::ostream& err) {
     return 0;
   }
   try {
-    app = make_app(ctx, action);
+    app = make_app(ctx, action, command_word(argc, argv));
     if (auto hint = unknown_command_hint(*app, argc, argv)) {
       err << "setevoe: " << *hint << '\n';
       return 64;

@@ -9,6 +9,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/db.hpp"
@@ -81,8 +82,9 @@ void setup_product(CLI::App&, Context&, std::function<void()>&);
 // completion, or with "--commands" every command path. Never fails loudly.
 void run_complete(Context& ctx, std::vector<std::string> args);
 
-// Builds the whole command tree (used by run and by completion).
-std::unique_ptr<CLI::App> make_app(Context& ctx, std::function<void()>& action);
+// Builds the command tree (used by run and by completion). With `only` naming a command, only that command's tree is
+// built; the others are there by name and summary (a run builds what it parses).
+std::unique_ptr<CLI::App> make_app(Context& ctx, std::function<void()>& action, std::string_view only = {});
 
 // Runs setevoe with the given arguments; returns the exit code.
 int run(int argc, char** argv, std::ostream& out, std::ostream& err);

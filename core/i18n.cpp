@@ -64,7 +64,11 @@ std::string init_messages() {
   std::string wanted = first_set_locale_variable();
   g_language = wanted.rfind("ru", 0) == 0 ? "ru" : "en";
 
-  if (!std::setlocale(LC_ALL, "")) std::setlocale(LC_ALL, "C.UTF-8");
+  // Only what setevoe uses: the character set and the messages (numbers,
+  // dates and sorting are setevoe's own). Loading every category of the
+  // locale was a tenth of the time of a quick command.
+  if (!std::setlocale(LC_CTYPE, "")) std::setlocale(LC_CTYPE, "C.UTF-8");
+  if (!std::setlocale(LC_MESSAGES, "")) std::setlocale(LC_MESSAGES, "C.UTF-8");
   // gettext ignores LANGUAGE under the "C" locale, and a Russian locale may
   // not be generated on a school's machine: C.UTF-8 with LANGUAGE set makes
   // the catalogue apply either way.
