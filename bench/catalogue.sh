@@ -74,15 +74,34 @@ a grade filter|задачи|--grade 7
 «N класс»|геометрия 8 класс|
 EOF
 python3 - "$work" "$setevoe" "$db" "$ext" <<'PY'
-import json, re, shlex, subprocess, sys
+import json, os, re, statistics, subprocess, sys, time
 work, setevoe, db, ext = sys.argv[1:]
+
+def runs(commands, rounds=30, warmup=3):
+    """Each command run `rounds` times, taking turns (setevoe, the shell,
+    setevoe, …), so that a change of the machine's speed during the runs
+    weighs on both alike: wall and CPU (user + system) seconds of each run."""
+    out = [{"wall": [], "cpu": []} for _ in commands]
+    for k in range(warmup + rounds):
+        for i, argv in enumerate(commands):
+            start = time.perf_counter()
+            p = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            _, status, usage = os.wait4(p.pid, 0)
+            wall = time.perf_counter() - start
+            if os.waitstatus_to_exitcode(status) != 0:
+                sys.exit(f"bench: {argv[:6]} failed")
+            if k >= warmup:
+                out[i]["wall"].append(wall)
+                out[i]["cpu"].append(usage.ru_utime + usage.ru_stime)
+    return [{"median": statistics.median(r["wall"]), "stddev": statistics.stdev(r["wall"]),
+             "cpu": statistics.median(r["cpu"])} for r in out]
+
+shell = lambda sql: ["sqlite3", db, f".load {ext}", sql]
 # What every search pays before its query: the process, opening the
 # database (setevoe: checking its schema version), making the statement.
-subprocess.run(["hyperfine", "-N", "--style", "none", "--warmup", "3", "--min-runs", "20",
-                "--export-json", f"{work}/fixed.json", "--",
-                shlex.join([setevoe, "--db", db, "product", "search", "урок", "--sql"]),
-                shlex.join(["sqlite3", db, f".load {ext}", "SELECT count(*) FROM sqlite_schema"])],
-               check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+json.dump(runs([[setevoe, "--db", db, "product", "search", "урок", "--sql"],
+                shell("SELECT count(*) FROM sqlite_schema")], rounds=50),
+          open(f"{work}/fixed.json", "w"))
 for i, line in enumerate(open(f"{work}/queries.txt", encoding="utf-8")):
     what, query, options = line.rstrip("\n").split("|")
     search = [setevoe, "--db", db, "product", "search", query] + options.split()
@@ -90,21 +109,16 @@ for i, line in enumerate(open(f"{work}/queries.txt", encoding="utf-8")):
     sql = subprocess.run(search + ["--sql"], check=True, capture_output=True, text=True).stdout.strip()
     rows = json.loads(subprocess.run(search + ["--format", "json"], check=True, capture_output=True,
                                      text=True).stdout)
-    shell = lambda q: subprocess.run(["sqlite3", db, f".load {ext}", q], check=True, capture_output=True,
-                                     text=True).stdout.strip()
+    ask = lambda q: subprocess.run(shell(q), check=True, capture_output=True, text=True).stdout.strip()
     # The products with every word (tiers 0 and 1): the same statement
     # without its limits and snippets.
     every = re.sub(r"LIMIT (CASE WHEN .*? END|\d+)", "LIMIT -1", sql.removesuffix(";"))
     every = re.sub(r"snippet\(product_fts, [^)]*\)", "''", every)
-    count = shell(f"SELECT count(*) FROM ({every}) WHERE tier <= 1")
-    shell_rows = shell(f"SELECT count(*) FROM ({sql.removesuffix(';')})")
+    count = ask(f"SELECT count(*) FROM ({every}) WHERE tier <= 1")
+    shell_rows = ask(f"SELECT count(*) FROM ({sql.removesuffix(';')})")
     json.dump({"what": what, "query": query, "options": options, "rows": len(rows), "shell_rows": int(shell_rows),
                "matching": int(count)}, open(f"{work}/q{i}.info", "w"), ensure_ascii=False)
-    subprocess.run(["hyperfine", "-N", "--style", "none", "--warmup", "3", "--min-runs", "20",
-                    "--export-json", f"{work}/q{i}.json", "--",
-                    shlex.join(search + ["--format", "json"]),
-                    shlex.join(["sqlite3", db, f".load {ext}", sql])],
-                   check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    json.dump(runs([search + ["--format", "json"], shell(sql)]), open(f"{work}/q{i}.json", "w"))
 PY
 
 python3 - "$work" "$n" <<'PY'
@@ -126,7 +140,8 @@ size_of = lambda pick: sum(s for name, s in sizes.items() if pick(table_of(name)
 fts = size_of(lambda t: t.startswith("product_fts"))
 doc = size_of(lambda t: t == "search_doc")
 person = size_of(lambda t: t == "search_person")
-index = fts + doc + person
+filters = size_of(lambda t: t == "search_filter")
+index = fts + doc + person + filters
 data = size_of(lambda t: t == "product")
 free, page = map(int, open(f"{work}/free.txt").read().split())
 file_size = int(open(f"{work}/file.size").read())
@@ -142,9 +157,10 @@ print(f"| `product reindex` of the whole catalogue | {secs:.1f} s (CPU {float(us
       f"**{n / secs:,.0f} products/s**, peak RSS {int(rss_kb) / 1024:.0f} MB | reads every product again, "
       f"ends with FTS5 'optimize' |")
 if sizes:
-    print(f"| index (product_fts* + search_doc + search_person, with their indexes) against data (product "
-          f"with its indexes) | {mib(index)} / {mib(data)} = **{index / data:.2f}×** | of the index: FTS5 "
-          f"{mib(fts)}, search_doc (the text kept for snippets) {mib(doc)}, search_person {mib(person)} |")
+    print(f"| index (product_fts* + search_doc + search_person + search_filter, with their indexes) against data "
+          f"(product with its indexes) | {mib(index)} / {mib(data)} = **{index / data:.2f}×** | of the index: FTS5 "
+          f"{mib(fts)}, search_doc (the text kept for snippets) {mib(doc)}, search_person {mib(person)}, "
+          f"search_filter {mib(filters)} |")
 else:
     print("| index against data | not measured: this sqlite3 has no dbstat table | |")
 print(f"| database file | {mib(file_size)} | free pages {mib(free * page)} |")
@@ -152,11 +168,11 @@ print()
 print("| search: `product search Q --format json` vs `sqlite3 DB '.load setevoe_fts' \"$(product search Q --sql)\"` "
       "| hits (products with every word) | setevoe ms | shell ms | setevoe / shell (CPU) |")
 print("| --- | --- | --- | --- | --- |")
-cpu = lambda r: r["user"] + r["system"]
+cpu = lambda r: r["cpu"]
 ratios, ms = [], []
 for path in sorted(glob.glob(f"{work}/q*.json"), key=lambda p: int(os.path.basename(p)[1:-5])):
     info = json.load(open(path[:-5] + ".info"))
-    a, b = json.load(open(path))["results"]
+    a, b = json.load(open(path))
     ratio = a["median"] / b["median"]
     ratios.append(ratio)
     ms.append(a["median"] * 1000)
@@ -171,12 +187,13 @@ print(f"| **{len(ms)} queries** (goal: typical < 50 ms; setevoe / shell ≤ 1.2�
       f"{' (goal met)' if med < 50 else ' (misses the goal)'}, {sum(m < 50 for m in ms)} of {len(ms)} under 50 | "
       f"| max **{worst:.2f}×**{' (goal met)' if worst <= 1.2 else ' (misses the goal)'}, "
       f"{sum(r <= 1.2 for r in ratios)} of {len(ratios)} within 1.2× |")
-a, b = json.load(open(f"{work}/fixed.json"))["results"]
+a, b = json.load(open(f"{work}/fixed.json"))
 print(f"| fixed costs: start, open the database, make the statement (`product search «урок» --sql`; the shell: "
       f"start, open, read the schema) | | {a['median'] * 1000:.1f} ± {a['stddev'] * 1000:.1f} "
       f"| {b['median'] * 1000:.1f} ± {b['stddev'] * 1000:.1f} | {a['median'] / b['median']:.2f}× |")
 print()
-print("Times are medians of hyperfine runs (--warmup 3, --min-runs 20, no shell), ± the standard deviation; the "
-      "ratio in brackets is of CPU time (user + system), which other work on the machine changes less. Hits: the "
-      "rows of the first page (at most 20), and in brackets the products with every word.")
+print("Times are medians of 30 runs of each (50 for the fixed costs), setevoe and the shell taking turns after 3 "
+      "warm-up runs, ± the standard deviation; the ratio in brackets is of the median CPU time (user + system), "
+      "which other work on the machine changes less. Hits: the rows of the first page (at most 20), and in brackets "
+      "the products with every word.")
 PY

@@ -641,7 +641,7 @@ std::vector<Product> get_products(Db& db, const std::vector<std::string>& ids) {
   return out;
 }
 
-FilterSql filter_sql(Db& db, const ProductFilter& f) {
+FilterSql filter_sql(Db& db, const ProductFilter& f, FilterOn on) {
   FilterSql out{"p.deleted = 0", {}};
   auto add = [&](std::string cond, Value v) {
     out.params.push_back(std::move(v));
@@ -679,7 +679,8 @@ FilterSql filter_sql(Db& db, const ProductFilter& f) {
   }
   if (f.org) add("p.org = ?N", resolve_member(db, *f.org, "org"));
   if (f.author)
-    add("EXISTS (SELECT 1 FROM json_each(p.authors) WHERE value->>'person' = ?N)",
+    add(on == FilterOn::product ? "EXISTS (SELECT 1 FROM json_each(p.authors) WHERE value->>'person' = ?N)"
+                                : "p.id IN (SELECT product FROM search_person WHERE person = ?N)",
         resolve_member(db, *f.author, "person"));
   if (f.since) {
     auto date = util::parse_date(*f.since);

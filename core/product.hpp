@@ -138,11 +138,14 @@ std::vector<Product> get_products(Db& db, const std::vector<std::string>& ids);
 
 // The SQL condition (on product p) of a filter, and its parameters, for
 // list and search; resolves the references in it. Errors as resolve_*.
+// For search, p is the search index's search_filter (the same columns but
+// the authors, who are looked up in search_person).
 struct FilterSql {
   std::string where;  // "p.deleted = 0 AND ..."
   std::vector<Value> params;
 };
-FilterSql filter_sql(Db& db, const ProductFilter& filter);
+enum class FilterOn { product, search_index };
+FilterSql filter_sql(Db& db, const ProductFilter& filter, FilterOn on = FilterOn::product);
 
 // ---- Subscriptions (DESIGN.md, "Scope"): a school chooses the directions
 // and orgs whose products' files it receives; without any it receives all.

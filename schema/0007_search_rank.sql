@@ -8,10 +8,10 @@
 INSERT INTO product_fts (product_fts, rank) VALUES ('rank', 'setevoe_rank(10.0, 6.0, 3.0, 4.0, 2.0, 1.0)');
 
 -- Filters: the product's columns that the filters of a search read, one
--- small row per indexed product, under the row id of its full-text entry.
--- A search checks the filters of every matching row before it takes the
--- best: in product itself (rows of kilobytes, found through search_doc)
--- that was a page read per matching row.
+-- small row per indexed product, under the row id of its full-text entry
+-- (authors are in search_person). A search checks the filters of every
+-- matching row before it takes the best: in product itself (rows of
+-- kilobytes, found through search_doc) that was a page read per matching row.
 CREATE TABLE search_filter (
   rowid      INTEGER PRIMARY KEY,   -- = search_doc.rowid = product_fts.rowid
   id         TEXT NOT NULL UNIQUE,  -- the product's id
@@ -22,11 +22,10 @@ CREATE TABLE search_filter (
   org        TEXT,
   grade_from INTEGER,
   grade_to   INTEGER,
-  directions TEXT NOT NULL,
-  authors    TEXT NOT NULL
+  directions TEXT NOT NULL
 );
-INSERT INTO search_filter (rowid, id, status, type, subject, org, grade_from, grade_to, directions, authors)
-SELECT d.rowid, p.id, p.status, p.type, p.subject, p.org, p.grade_from, p.grade_to, p.directions, p.authors
+INSERT INTO search_filter (rowid, id, status, type, subject, org, grade_from, grade_to, directions)
+SELECT d.rowid, p.id, p.status, p.type, p.subject, p.org, p.grade_from, p.grade_to, p.directions
 FROM search_doc d JOIN product p ON p.id = d.product;
 
 -- A change of status or grades now changes what the index holds.

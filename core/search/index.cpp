@@ -38,7 +38,7 @@ std::string term_words(const std::vector<Term>& terms, std::string_view code) {
 
 struct Doc {
   std::string title, keywords, annotation, people, meta, files, file_shas;
-  // search_filter's columns from status to authors.
+  // search_filter's columns from status to directions.
   std::vector<Value> filter;
 };
 
@@ -82,7 +82,7 @@ class Indexer {
         // (a reindex of 200,000 products took half as long again).
         m_filter_upsert(db,
                         "INSERT INTO search_filter (rowid, id, status, type, subject, org, grade_from, "
-                        "grade_to, directions, authors) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
+                        "grade_to, directions) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"),
         m_filter_delete(db, "DELETE FROM search_filter WHERE rowid = ?1 OR id = ?2"),
         m_people_delete(db, "DELETE FROM search_person WHERE product = ?"),
         m_people_insert(db, "INSERT OR IGNORE INTO search_person (person, product) VALUES (?, ?)") {}
@@ -181,9 +181,9 @@ class Indexer {
     }
     d.people += p.column_text(8);
     if (auto short_name = p.column_text(9); !short_name.empty()) d.people += "\n" + short_name;
-    // status, type, subject, org, grade_from, grade_to, directions, authors
-    d.filter = {p.column_value(11), p.column_value(3),  p.column_value(4),  p.column_value(12),
-                p.column_value(13), p.column_value(14), p.column_value(10), p.column_value(7)};
+    // status, type, subject, org, grade_from, grade_to, directions
+    d.filter = {p.column_value(11), p.column_value(3),  p.column_value(4), p.column_value(12),
+                p.column_value(13), p.column_value(14), p.column_value(10)};
     p.reset();
 
     // The files: their names always, their text when it can be read. The
@@ -426,7 +426,7 @@ std::string search_sql(Db& db, std::string_view text, const ProductFilter& filte
   else
     q = parse_query(text);
   auto filter = filter_in;
-  auto f = filter_sql(db, filter);
+  auto f = filter_sql(db, filter, FilterOn::search_index);
   auto where = inline_filter(f);
   if (q.grades && !filter.grade)
     where += fmt::format(" AND p.grade_from <= {} AND p.grade_to >= {}", q.grades->second, q.grades->first);

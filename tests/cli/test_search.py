@@ -75,6 +75,9 @@ class Search(Network):
         self.assertEqual(sorted(self.found("7 класс")), sorted([self.b, self.c]))
         self.assertEqual(self.found("дроби", "--status", "published"), [])
         self.assertEqual(self.found("дроби", "--org", S1), [self.a])
+        self.assertEqual(self.found("дроби", "--author", AUTHOR), [self.a])
+        self.add_person(self.s1, "Хасанова Марем Ибрагимовна", self.org)
+        self.assertEqual(self.found("дроби", "--author", "Хасанова Марем Ибрагимовна"), [])
         self.assertEqual(len(self.found("Исаева", "--limit", "2")), 2)
 
     def test_filters_follow_grades_and_status(self):
