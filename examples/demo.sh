@@ -215,8 +215,10 @@ docx(os.path.join(d, "рекомендации.docx"), [
 PY
 soffice="$(command -v soffice || command -v libreoffice || true)"
 if [ -n "$soffice" ]; then
-  "$soffice" -env:UserInstallation="file://$DIR/.lo-profile" --headless --convert-to pdf --outdir "$DIR" \
-    "$DIR/рекомендации.docx" >/dev/null 2>&1
+  # The profile's URL must be absolute: with a relative one LibreOffice
+  # waits forever. And never longer than two minutes, whatever it does.
+  timeout 120 "$soffice" -env:UserInstallation="file://$(cd "$DIR" && pwd)/.lo-profile" --headless \
+    --convert-to pdf --outdir "$DIR" "$DIR/рекомендации.docx" >/dev/null 2>&1 || true
 fi
 [ -f "$DIR/рекомендации.pdf" ] || { echo "(LibreOffice не найден: рекомендации приложены в DOCX)"; cp "$DIR/рекомендации.docx" "$DIR/рекомендации.pdf.docx"; }
 school product add --type lesson-plan --title "Технологическая карта урока «Обыкновенные дроби» (5 класс)" \
