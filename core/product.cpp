@@ -8,6 +8,7 @@
 #include <map>
 #include <set>
 
+#include "core/fields.hpp"
 #include "core/hlc.hpp"
 #include "core/i18n.hpp"
 #include "core/node.hpp"
@@ -170,22 +171,6 @@ std::pair<std::string, int> parse_criterion(std::string_view text) {
 // ---- Helpers
 
 namespace {
-
-std::string checked_text(std::string_view text, std::string_view what, std::size_t max) {
-  auto t = util::trim(text);
-  if (!util::valid_utf8(t)) throw Error(ErrorKind::usage, trf("the {} is not valid UTF-8 text.", what));
-  if (t.size() > max) throw Error(ErrorKind::usage, trf("the {} is longer than {} bytes; shorten it.", what, max));
-  for (unsigned char c : t)
-    if ((c < 0x20 && c != '\n' && c != '\t' && c != '\r') || c == 0x7F)
-      throw Error(ErrorKind::usage, trf("the {} contains a control character.", what));
-  return std::string(t);
-}
-
-std::string json_array(const std::vector<std::string>& items) {
-  std::string out = "[";
-  for (const auto& i : items) out += (out.size() > 1 ? "," : "") + util::json_quote(i);
-  return out + "]";
-}
 
 std::string authors_json(const std::vector<std::pair<std::string, std::string>>& authors) {
   std::string out = "[";
@@ -597,9 +582,7 @@ Product read_product(const Stmt& s, Details& d) {
   std::uint64_t updated = 0;
   for (std::size_t pos = 0; (pos = versions.find(":\"", pos)) != std::string::npos; pos += 2)
     updated = std::max(updated, version_tick(std::string_view(versions).substr(pos + 2)));
-  std::int64_t ms = 0;
-  for (char c : p.id.substr(0, 8) + p.id.substr(9, 4)) ms = ms * 16 + (c <= '9' ? c - '0' : c - 'a' + 10);
-  p.created_at = util::iso_utc(ms);
+  p.created_at = util::iso_utc(util::uuid7_millis(p.id));
   p.updated_at = updated ? util::iso_utc(Hlc::millis(updated)) : p.created_at;
   d.authors.reset();
   d.authors.bind(1, s.column_text(23));

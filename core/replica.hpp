@@ -56,7 +56,7 @@ std::string school_value_offence(const TableSpec& table, std::string_view field,
 // The replicated tables known to this version (defined in core/tables.cpp).
 namespace tables {
 extern const TableSpec direction, org, person, contact, membership, expertise, attachment, product, review,
-    subscription;
+    subscription, event, registration;
 }
 const std::vector<const TableSpec*>& replicated_tables();
 const TableSpec& table_spec(std::string_view name);       // internal error when unknown

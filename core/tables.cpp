@@ -72,6 +72,13 @@ const TableSpec product{
     product_is_public};
 // A review, owned by the node of the reviewer's card.
 const TableSpec review{"review", N_("review"), {"product", "person", "score", "criteria", "comment", "reviewed_at"}};
+// An event of the plan, owned by the node that put it there (the organiser's).
+const TableSpec event{"event",
+                      N_("event"),
+                      {"type", "title", "description", "starts_at", "ends_at", "place", "url", "organiser",
+                       "directions", "products", "status", "cancel_reason", "cancelled_at"}};
+// A person registered for an event, owned by the registering node.
+const TableSpec registration{"registration", N_("registration"), {"event", "person", "role", "registered_at"}};
 // A school's subscription to a direction or an org of the catalogue.
 const TableSpec subscription{"subscription", N_("subscription"), {"node", "kind", "ref"}};
 
@@ -80,7 +87,8 @@ const TableSpec subscription{"subscription", N_("subscription"), {"node", "kind"
 const std::vector<const TableSpec*>& replicated_tables() {
   static const std::vector<const TableSpec*> all = {
       &tables::direction, &tables::org,        &tables::person,  &tables::contact, &tables::membership,
-      &tables::expertise, &tables::attachment, &tables::product, &tables::review,  &tables::subscription};
+      &tables::expertise, &tables::attachment, &tables::product, &tables::review,  &tables::subscription,
+      &tables::event,     &tables::registration};
   return all;
 }
 

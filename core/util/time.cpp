@@ -30,9 +30,12 @@ bool known_time_zone(const std::string& tz) {
   return std::filesystem::is_regular_file(std::filesystem::path("/usr/share/zoneinfo") / tz, ec);
 }
 
-std::string local_datetime(std::int64_t unix_ms, const std::string& tz) {
-  // localtime_r follows TZ: a process shows the times of one node, so TZ is
-  // set once (tzset reads the zone file) and changed only for another zone.
+namespace {
+
+// localtime_r and mktime follow TZ: a process shows the times of one node,
+// so TZ is set once (tzset reads the zone file) and changed only for
+// another zone.
+void use_time_zone(const std::string& tz) {
   static std::string current;
   auto zone = known_time_zone(tz) ? tz : std::string("UTC");
   if (zone != current) {
@@ -40,6 +43,12 @@ std::string local_datetime(std::int64_t unix_ms, const std::string& tz) {
     tzset();
     current = zone;
   }
+}
+
+}  // namespace
+
+std::string local_datetime(std::int64_t unix_ms, const std::string& tz) {
+  use_time_zone(tz);
   std::time_t secs = static_cast<std::time_t>(unix_ms / 1000);
   std::tm tm{};
   localtime_r(&secs, &tm);
@@ -69,6 +78,45 @@ std::optional<std::string> parse_date(std::string_view s) {
   year_month_day ymd{year{y}, month{static_cast<unsigned>(m)}, day{static_cast<unsigned>(d)}};
   if (!ymd.ok() || y < 1900) return std::nullopt;
   return fmt::format("{:04}-{:02}-{:02}", y, m, d);
+}
+
+}  // namespace setevoe::util
+
+namespace setevoe::util {
+
+std::optional<std::int64_t> parse_local_datetime(std::string_view s, const std::string& tz) {
+  // The date, then one space or 'T', then HH:MM.
+  if (s.size() != 16 || (s[10] != ' ' && s[10] != 'T') || s[13] != ':') return std::nullopt;
+  auto date = parse_date(s.substr(0, 10));
+  if (!date) return std::nullopt;
+  int hour = 0, minute = 0;
+  for (std::size_t i : {11u, 12u, 14u, 15u})
+    if (s[i] < '0' || s[i] > '9') return std::nullopt;
+  hour = (s[11] - '0') * 10 + (s[12] - '0');
+  minute = (s[14] - '0') * 10 + (s[15] - '0');
+  if (hour > 23 || minute > 59) return std::nullopt;
+  use_time_zone(tz);
+  std::tm tm{};
+  tm.tm_year = std::stoi(date->substr(0, 4)) - 1900;
+  tm.tm_mon = std::stoi(date->substr(5, 2)) - 1;
+  tm.tm_mday = std::stoi(date->substr(8, 2));
+  tm.tm_hour = hour;
+  tm.tm_min = minute;
+  tm.tm_isdst = -1;
+  const std::tm wanted = tm;
+  std::time_t secs = std::mktime(&tm);
+  if (secs == static_cast<std::time_t>(-1)) return std::nullopt;
+  // mktime moves a time that does not exist (in a clock's jump forward) to
+  // one that does: then the fields differ from those typed.
+  if (tm.tm_hour != wanted.tm_hour || tm.tm_min != wanted.tm_min || tm.tm_mday != wanted.tm_mday) return std::nullopt;
+  // A time that comes twice: the earlier of the two.
+  std::tm other = wanted;
+  other.tm_isdst = tm.tm_isdst > 0 ? 0 : 1;
+  std::time_t again = std::mktime(&other);
+  if (again != static_cast<std::time_t>(-1) && other.tm_hour == wanted.tm_hour && other.tm_min == wanted.tm_min &&
+      other.tm_mday == wanted.tm_mday && again < secs)
+    secs = again;
+  return static_cast<std::int64_t>(secs) * 1000;
 }
 
 }  // namespace setevoe::util

@@ -30,4 +30,11 @@ bool known_time_zone(const std::string& tz);
 // "YYYY-MM-DD"; nothing when it is not a real date.
 std::optional<std::string> parse_date(std::string_view s);
 
+// A date and time typed by a user in the time zone `tz`: "YYYY-MM-DD HH:MM"
+// or "DD.MM.YYYY HH:MM" (also with a 'T' between, as ISO 8601 has it), as
+// Unix milliseconds. Nothing when it is not a real date and time, or when
+// the time does not exist there (a clock moved forward); a time that comes
+// twice (a clock moved back) is the first. An unknown zone is UTC.
+std::optional<std::int64_t> parse_local_datetime(std::string_view s, const std::string& tz);
+
 }  // namespace setevoe::util

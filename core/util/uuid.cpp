@@ -88,4 +88,17 @@ std::optional<std::string> canonical_id_prefix(std::string_view s) {
   return out;
 }
 
+std::int64_t uuid7_millis(std::string_view id) {
+  if (id.size() < 13 || id[8] != '-') return 0;
+  std::int64_t ms = 0;
+  for (std::size_t i = 0; i < 13; ++i) {
+    if (i == 8) continue;
+    char c = id[i];
+    int digit = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+    if (digit < 0) return 0;
+    ms = ms * 16 + digit;
+  }
+  return ms;
+}
+
 }  // namespace setevoe::util

@@ -22,6 +22,10 @@ std::string uuid_for_name(std::string_view name);
 // or after it.
 std::string uuid7_floor(std::int64_t unix_ms);
 
+// The Unix milliseconds at the head of a UUIDv7 (when the row was made); 0
+// when `id` is too short or not hexadecimal there.
+std::int64_t uuid7_millis(std::string_view id);
+
 // True when s is a canonical lower-case UUID.
 bool is_uuid(std::string_view s);
 

@@ -119,6 +119,25 @@ TEST_CASE("times are shown in the node's time zone") {
   CHECK_FALSE(known_time_zone("../etc/passwd"));
 }
 
+TEST_CASE("a date and time typed in the node's time zone") {
+  // 10.12.2026 14:00 in Moscow (UTC+3) is 11:00 UTC.
+  const std::int64_t want = 1796900400000;
+  CHECK(parse_local_datetime("2026-12-10 14:00", "Europe/Moscow") == want);
+  CHECK(parse_local_datetime("10.12.2026 14:00", "Europe/Moscow") == want);
+  CHECK(parse_local_datetime("2026-12-10T14:00", "Europe/Moscow") == want);
+  CHECK(parse_local_datetime("2026-12-10 11:00", "UTC") == want);
+  CHECK(local_datetime(*parse_local_datetime("01.01.2027 00:00", "Europe/Moscow"), "Europe/Moscow") ==
+        "01.01.2027 00:00");
+  for (const char* bad : {"2026-02-30 10:00", "2026-12-10 24:00", "2026-12-10 14:60", "2026-12-10", "2026-12-10 1400",
+                          "2026-12-10  14:00", "10.12.26 14:00", "завтра в 14", "", "2026-12-10 -1:00"})
+    CHECK_FALSE(parse_local_datetime(bad, "Europe/Moscow"));
+  // Where clocks move: 29.03.2026 02:30 never happens in Berlin; 25.10.2026
+  // 02:30 happens twice, and the first (summer time, UTC+2) is taken.
+  CHECK_FALSE(parse_local_datetime("2026-03-29 02:30", "Europe/Berlin"));
+  CHECK(parse_local_datetime("2026-10-25 02:30", "Europe/Berlin") == std::int64_t{1792888200000});
+  CHECK(parse_local_datetime("2026-10-25 03:30", "Europe/Berlin") == std::int64_t{1792895400000});
+}
+
 TEST_CASE("CSV survives hostile input and what it reads writes back the same") {
   // Random text from the characters that matter to CSV: whatever comes out of
   // parsing must survive writing and parsing again unchanged.
