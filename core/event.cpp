@@ -293,6 +293,14 @@ std::int64_t day_start(std::string_view date, const std::string& tz, std::string
 
 }  // namespace
 
+std::string resolve_event(Db& db, std::string_view ref) {
+  return resolve_record(db, ref,
+                        {"event", tr("an empty event id or title was given."),
+                         tr("«{}» matches {} events; give more digits of the id:{}"),
+                         tr("«{}» is the id of a record of the kind «{}», not of an event."),
+                         tr("no event «{}» in the plan. 'setevoe event list' shows the plan.")});
+}
+
 Event get_event(Db& db, const std::string& id) {
   Details d(db);
   Stmt s(db, fmt::format("SELECT {} {} WHERE e.id = ? AND e.deleted = 0", k_event_columns, k_event_from));

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/db.hpp"
@@ -80,6 +81,10 @@ void cancel_event(Writer& w, const std::string& id, std::string_view reason);
 std::string register_for_event(Writer& w, const std::string& event_id, const std::string& person,
                                const std::string& role);
 
+// An event by a unique id prefix (4+ hex digits) or its exact title (any
+// case). Errors: not_found, naming another kind of record when the id is one;
+// usage (ambiguous).
+std::string resolve_event(Db& db, std::string_view ref);
 // Errors: not_found.
 Event get_event(Db& db, const std::string& id);
 // In the order they happen; filters as typed.

@@ -468,54 +468,13 @@ bool review_product(Writer& w, const std::string& product_id, const ReviewInput&
 
 // ---- Reading
 
-std::string resolve_product(Db& db, std::string_view ref_in) {
-  auto ref = std::string(util::trim(ref_in));
-  if (ref.empty()) throw Error(ErrorKind::usage, tr("an empty product id or title was given."));
-  auto prefix = util::canonical_id_prefix(ref);
-  std::size_t digits = prefix ? std::count_if(prefix->begin(), prefix->end(), [](char c) { return c != '-'; }) : 0;
-  std::vector<std::pair<std::string, std::string>> found;
-  if (prefix && digits >= 4) {
-    Stmt s(db, "SELECT id, title FROM product WHERE id >= ?1 AND id < ?1 || '~' AND deleted = 0 LIMIT 11");
-    s.bind(1, *prefix);
-    while (s.step()) found.push_back({s.column_text(0), s.column_text(1)});
-  }
-  if (found.empty()) {
-    Stmt s(db, "SELECT id, title FROM product WHERE deleted = 0 AND title = ?1 COLLATE NOCASE");
-    s.bind(1, ref);
-    while (s.step()) found.push_back({s.column_text(0), s.column_text(1)});
-    if (found.empty() && util::valid_utf8(ref)) {
-      // Case folding beyond ASCII: titles are compared folded.
-      auto folded = util::fold(ref);
-      Stmt all(db, "SELECT id, title FROM product WHERE deleted = 0 AND length(title) = length(?)");
-      all.bind(1, ref);
-      while (all.step())
-        if (util::fold(all.column_text(1)) == folded) found.push_back({all.column_text(0), all.column_text(1)});
-    }
-  }
-  if (found.size() == 1) return found[0].first;
-  if (found.size() > 1) {
-    std::string list;
-    for (std::size_t i = 0; i < found.size() && i < 10; ++i)
-      list += fmt::format("\n  {}  {}", found[i].first, found[i].second);
-    throw Error(ErrorKind::usage,
-                trf("«{}» matches {} products; give more digits of the id:{}", ref, found.size(), list));
-  }
-  if (prefix && digits >= 4) {
-    // Another kind of record under that id: say so, rather than "not found".
-    for (const auto* t : replicated_tables()) {
-      if (std::string_view(t->name) == "product") continue;
-      Stmt s(db, fmt::format("SELECT 1 FROM {} WHERE id >= ?1 AND id < ?1 || '~' AND deleted = 0 LIMIT 1", t->name));
-      s.bind(1, *prefix);
-      if (s.step())
-        throw Error(ErrorKind::not_found,
-                    trf("«{}» is the id of a record of the kind «{}», not of a product.", ref, tr(t->label)));
-    }
-  }
-  if (prefix && digits < 4)
-    throw Error(ErrorKind::usage, trf("«{}» is too short for an id: give at least 4 digits, or the exact title.", ref));
-  throw Error(
-      ErrorKind::not_found,
-      trf("no product «{}» in the catalogue. 'setevoe product list' or 'setevoe product search' finds it.", ref));
+std::string resolve_product(Db& db, std::string_view ref) {
+  return resolve_record(
+      db, ref,
+      {"product", tr("an empty product id or title was given."),
+       tr("«{}» matches {} products; give more digits of the id:{}"),
+       tr("«{}» is the id of a record of the kind «{}», not of a product."),
+       tr("no product «{}» in the catalogue. 'setevoe product list' or 'setevoe product search' finds it.")});
 }
 
 namespace {

@@ -188,3 +188,23 @@ TEST_CASE("events: listed in the order they happen, by period, type and org") {
   org.org = "Нет такой школы";
   CHECK(kind_of([&] { list_events(p.db, org, k_tz); }) == ErrorKind::not_found);
 }
+
+TEST_CASE("events: found by an id prefix or the exact title, any case") {
+  Plan p;
+  auto a = p.add(p.seminar());
+  auto other = p.seminar("11.12.2026 10:00");
+  other.title = "Педагогическая мастерская";
+  auto b = p.add(other);
+  CHECK(resolve_event(p.db, a) == a);
+  CHECK(resolve_event(p.db, a.substr(0, 23)) == a);  // a prefix with random digits: unique
+  CHECK(resolve_event(p.db, "педагогическая МАСТЕРСКАЯ") == b);
+  CHECK(kind_of([&] { resolve_event(p.db, ""); }) == ErrorKind::usage);
+  CHECK(kind_of([&] { resolve_event(p.db, "ab"); }) == ErrorKind::usage);  // too short for an id
+  CHECK(kind_of([&] { resolve_event(p.db, "Нет такого"); }) == ErrorKind::not_found);
+  // The id of a person is not an event's, and the message says what it is.
+  auto msg = test::message_of([&] { resolve_event(p.db, p.person); });
+  CHECK(msg.find("person") != std::string::npos);
+  auto same = p.seminar("12.12.2026 10:00");
+  p.add(same);  // a second event of the same title
+  CHECK(kind_of([&] { resolve_event(p.db, *same.title); }) == ErrorKind::usage);
+}
