@@ -204,8 +204,8 @@ AttachResult attach_file(Writer& w, const std::string& entity_id, const std::str
 std::vector<Attachment> list_attachments(Db& db, const ObjectStore& store, const std::string& entity_id) {
   std::vector<Attachment> out;
   // Cached: search results list the files of each product they show.
-  auto& s = db.cached(fmt::format("SELECT {} FROM attachment WHERE entity_id = ? AND deleted = 0 ORDER BY name, id",
-                                  k_columns));
+  auto& s = db.cached(
+      fmt::format("SELECT {} FROM attachment WHERE entity_id = ? AND deleted = 0 ORDER BY name, id", k_columns));
   s.bind(1, entity_id);
   while (s.step()) out.push_back(read_attachment(s, store));
   s.reset();

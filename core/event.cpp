@@ -5,9 +5,9 @@
 
 #include <algorithm>
 #include <chrono>
+#include <tuple>
 
 #include "core/fields.hpp"
-#include "core/hlc.hpp"
 #include "core/i18n.hpp"
 #include "core/node.hpp"
 #include "core/product.hpp"
@@ -106,23 +106,26 @@ Fields event_fields(Db& db, const EventFields& in, const std::string& tz, const 
   }
   if (in.description) f.push_back({"description", checked_text(*in.description, tr("description"), 20000)});
   auto starts = row ? row->starts_ms : 0;
-  auto ends = row ? row->ends_ms : std::nullopt;
+  // The end as a flag and a value: GCC's -O2 takes an optional's value for
+  // uninitialised here (-Wmaybe-uninitialized).
+  bool has_end = row && row->ends_ms;
+  std::int64_t ends = has_end ? *row->ends_ms : 0;
   if (in.start) {
     starts = parse_time(*in.start, tz, "--start");
     f.push_back({"starts_at", util::iso_utc(starts)});
   }
   if (in.end) {
-    if (util::trim(*in.end).empty()) {
-      ends.reset();
-      f.push_back({"ends_at", std::monostate{}});
-    } else {
+    has_end = !util::trim(*in.end).empty();
+    if (has_end) {
       ends = parse_time(*in.end, tz, "--end");
-      f.push_back({"ends_at", util::iso_utc(*ends)});
+      f.push_back({"ends_at", util::iso_utc(ends)});
+    } else {
+      f.push_back({"ends_at", std::monostate{}});
     }
   }
-  if ((in.start || in.end) && ends && *ends < starts)
+  if ((in.start || in.end) && has_end && ends < starts)
     throw Error(ErrorKind::usage, trf("the event ends ({}) before it starts ({}); check --start and --end.",
-                                      util::local_datetime(*ends, tz), util::local_datetime(starts, tz)));
+                                      util::local_datetime(ends, tz), util::local_datetime(starts, tz)));
   auto place = row ? row->place : std::string();
   auto url = row ? row->url : std::string();
   if (in.place) {
@@ -260,12 +263,7 @@ Event read_event(const Stmt& s, Details& d) {
   e.status = s.column_text(13);
   e.cancel_reason = s.column_optional(14);
   e.cancelled_at = s.column_optional(15);
-  auto versions = s.column_text(16);
-  std::uint64_t updated = 0;
-  for (std::size_t pos = 0; (pos = versions.find(":\"", pos)) != std::string::npos; pos += 2)
-    updated = std::max(updated, version_tick(std::string_view(versions).substr(pos + 2)));
-  e.created_at = util::iso_utc(util::uuid7_millis(e.id));
-  e.updated_at = updated ? util::iso_utc(Hlc::millis(updated)) : e.created_at;
+  std::tie(e.created_at, e.updated_at) = row_times(s.column_text(16), e.id);
   e.registrations = s.column_int(17);
   return e;
 }

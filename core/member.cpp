@@ -131,24 +131,6 @@ Value text_or_null(const std::optional<std::string>& s) {
   return *s;
 }
 
-// created/updated times from a row's _v.
-// When a row was created and last changed: the time in its UUIDv7 id (the
-// same on every node; a row received from another node has no creation
-// version "*"), else the creation's version.
-std::pair<std::string, std::string> row_times(const std::string& versions, const std::string& id) {
-  std::uint64_t created = version_tick(field_version(versions, "*", "")), updated = created;
-  for (std::size_t pos = 0; (pos = versions.find(":\"", pos)) != std::string::npos; pos += 2)
-    updated = std::max(updated, version_tick(std::string_view(versions).substr(pos + 2)));
-  auto iso = [](std::uint64_t t) { return t ? util::iso_utc(Hlc::millis(t)) : std::string(); };
-  std::string created_iso = iso(created);
-  if (id.size() >= 13 && id[8] == '-') {
-    std::int64_t ms = 0;
-    for (char c : id.substr(0, 8) + id.substr(9, 4)) ms = ms * 16 + (c <= '9' ? c - '0' : c - 'a' + 10);
-    if (ms > 0) created_iso = util::iso_utc(ms);
-  }
-  return {created_iso, iso(updated)};
-}
-
 struct Candidate {
   std::string id, name, what;
 };

@@ -7,6 +7,7 @@
 #include <charconv>
 #include <map>
 #include <set>
+#include <tuple>
 
 #include "core/fields.hpp"
 #include "core/hlc.hpp"
@@ -536,13 +537,7 @@ Product read_product(const Stmt& s, Details& d) {
   p.reason = s.column_optional(20);
   p.published_at = s.column_optional(21);
   p.moderator_name = s.column_text(25);
-  // Created: the time in the UUIDv7 id; updated: the latest field version.
-  auto versions = s.column_text(22);
-  std::uint64_t updated = 0;
-  for (std::size_t pos = 0; (pos = versions.find(":\"", pos)) != std::string::npos; pos += 2)
-    updated = std::max(updated, version_tick(std::string_view(versions).substr(pos + 2)));
-  p.created_at = util::iso_utc(util::uuid7_millis(p.id));
-  p.updated_at = updated ? util::iso_utc(Hlc::millis(updated)) : p.created_at;
+  std::tie(p.created_at, p.updated_at) = row_times(s.column_text(22), p.id);
   d.authors.reset();
   d.authors.bind(1, s.column_text(23));
   while (d.authors.step())

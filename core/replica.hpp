@@ -149,6 +149,11 @@ class Writer {
 // An entry of bare ticks (16 hex digits, no node) was written by the row's
 // owner: creations store "*" that way, which keeps every row 35 bytes shorter.
 std::string field_version(const std::string& versions_json, std::string_view field, std::string_view owner);
+// When a row was made and last changed (ISO 8601 UTC) from its id and _v:
+// made, the time in its UUIDv7 id (the same on every node; a row received
+// from another node has no creation version "*"), else the creation
+// version; changed, its latest field version.
+std::pair<std::string, std::string> row_times(const std::string& versions_json, const std::string& id);
 // field_version(...) == version, without building the string (packing asks
 // it for every field of every change).
 bool field_version_is(const std::string& versions_json, std::string_view field, std::string_view owner,

@@ -85,10 +85,10 @@ const TableSpec subscription{"subscription", N_("subscription"), {"node", "kind"
 }  // namespace tables
 
 const std::vector<const TableSpec*>& replicated_tables() {
-  static const std::vector<const TableSpec*> all = {
-      &tables::direction, &tables::org,        &tables::person,  &tables::contact, &tables::membership,
-      &tables::expertise, &tables::attachment, &tables::product, &tables::review,  &tables::subscription,
-      &tables::event,     &tables::registration};
+  static const std::vector<const TableSpec*> all = {&tables::direction,    &tables::org,        &tables::person,
+                                                    &tables::contact,      &tables::membership, &tables::expertise,
+                                                    &tables::attachment,   &tables::product,    &tables::review,
+                                                    &tables::subscription, &tables::event,      &tables::registration};
   return all;
 }
 
