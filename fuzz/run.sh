@@ -19,14 +19,17 @@ WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
 mkdir -p "$FINDINGS"
 
-# fuzz_bundle gets half of the time: it is the reader's real entry point.
-targets=(fuzz_bundle fuzz_manifest fuzz_changes)
-declare -A share=([fuzz_bundle]=2 [fuzz_manifest]=1 [fuzz_changes]=1)
+# fuzz_bundle gets two fifths of the time: it is the bundle reader's real
+# entry point.
+targets=(fuzz_bundle fuzz_manifest fuzz_changes fuzz_extract)
+declare -A share=([fuzz_bundle]=2 [fuzz_manifest]=1 [fuzz_changes]=1 [fuzz_extract]=1)
 declare -A seeds=([fuzz_bundle]="corpus/bundle regressions" [fuzz_manifest]="corpus/manifest"
-  [fuzz_changes]="corpus/changes")
+  [fuzz_changes]="corpus/changes" [fuzz_extract]="corpus/extract")
+declare -A dict=([fuzz_bundle]=bundle.dict [fuzz_manifest]=bundle.dict [fuzz_changes]=bundle.dict
+  [fuzz_extract]=extract.dict)
 
 for t in "${targets[@]}"; do
-  time=$((SECONDS_TOTAL * share[$t] / 4))
+  time=$((SECONDS_TOTAL * share[$t] / 5))
   [ "$time" -ge 1 ] || time=1
   mkdir -p "$WORK/$t"
   for d in ${seeds[$t]}; do
@@ -34,7 +37,7 @@ for t in "${targets[@]}"; do
   done
   echo "== $t: ${time} s on $(find "$WORK/$t" -type f | wc -l) seeds"
   rc=0
-  "$BUILD/fuzz/$t" "$WORK/$t" -dict="$HERE/bundle.dict" -max_total_time="$time" -max_len=65536 \
+  "$BUILD/fuzz/$t" "$WORK/$t" -dict="$HERE/${dict[$t]}" -max_total_time="$time" -max_len=65536 \
     -rss_limit_mb=2048 -timeout=10 -artifact_prefix="$FINDINGS/$t-" -print_final_stats=1 \
     >"$WORK/$t.log" 2>&1 || rc=$?
   grep -E "^#[0-9]+[[:space:]]+DONE" "$WORK/$t.log" || true
