@@ -140,22 +140,12 @@ Fields event_fields(Db& db, const EventFields& in, const std::string& tz, const 
     throw Error(ErrorKind::usage,
                 tr("say where the event is held: --place \"…\" for a room, or --url https://… for a link."));
   if (in.organiser) f.push_back({"organiser", resolve_member(db, *in.organiser, "org")});
-  if (in.directions) {
-    std::vector<std::string> ids;
-    for (const auto& d : *in.directions) {
-      auto id = resolve_direction(db, d);
-      if (std::find(ids.begin(), ids.end(), id) == ids.end()) ids.push_back(id);
-    }
-    f.push_back({"directions", json_array(ids)});
-  }
-  if (in.products) {
-    std::vector<std::string> ids;
-    for (const auto& p : *in.products) {
-      auto id = resolve_product(db, p);
-      if (std::find(ids.begin(), ids.end(), id) == ids.end()) ids.push_back(id);
-    }
-    f.push_back({"products", json_array(ids)});
-  }
+  if (in.directions)
+    f.push_back({"directions",
+                 resolved_json_array(*in.directions, [&](std::string_view d) { return resolve_direction(db, d); })});
+  if (in.products)
+    f.push_back(
+        {"products", resolved_json_array(*in.products, [&](std::string_view p) { return resolve_product(db, p); })});
   if (!row) {
     if (!in.type) throw Error(ErrorKind::usage, tr("give the event's type with --type."));
     if (!in.title) throw Error(ErrorKind::usage, tr("give the event's title with --title."));

@@ -30,6 +30,16 @@ std::string json_array(const std::vector<std::string>& items) {
   return out + "]";
 }
 
+std::string resolved_json_array(const std::vector<std::string>& refs,
+                                const std::function<std::string(std::string_view)>& resolve) {
+  std::vector<std::string> ids;
+  for (const auto& r : refs) {
+    auto id = resolve(r);
+    if (std::find(ids.begin(), ids.end(), id) == ids.end()) ids.push_back(id);
+  }
+  return json_array(ids);
+}
+
 std::string resolve_record(Db& db, std::string_view ref_in, const RecordKind& kind) {
   auto ref = std::string(util::trim(ref_in));
   if (ref.empty()) throw Error(ErrorKind::usage, kind.empty);

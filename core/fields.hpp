@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstddef>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -18,6 +19,12 @@ std::string checked_text(std::string_view text, std::string_view what, std::size
 
 // ["a","b"]: the JSON array of the strings, as multi-valued fields keep them.
 std::string json_array(const std::vector<std::string>& items);
+
+// The JSON array of the ids that `resolve` gives for references as typed
+// (a direction's code, a product's title, …), each once, in the order typed.
+// resolve's errors pass through.
+std::string resolved_json_array(const std::vector<std::string>& refs,
+                                const std::function<std::string(std::string_view)>& resolve);
 
 // How a kind of record with a title is named in the messages of
 // resolve_record; each text is translated, with {} for what is filled in.

@@ -256,14 +256,9 @@ Fields product_fields(Db& db, const ProductFields& in, bool creating, std::strin
     }
     f.push_back({"levels", json_array(codes)});
   }
-  if (in.directions) {
-    std::vector<std::string> ids;
-    for (const auto& d : *in.directions) {
-      auto id = resolve_direction(db, d);
-      if (std::find(ids.begin(), ids.end(), id) == ids.end()) ids.push_back(id);
-    }
-    f.push_back({"directions", json_array(ids)});
-  }
+  if (in.directions)
+    f.push_back({"directions",
+                 resolved_json_array(*in.directions, [&](std::string_view d) { return resolve_direction(db, d); })});
   if (in.authors) {
     std::vector<std::pair<std::string, std::string>> authors;
     for (const auto& [ref, role] : *in.authors) {

@@ -71,6 +71,14 @@ TEST_CASE("events: times are typed in the node's zone and kept in UTC") {
   CHECK(e.organiser_name == "МБОУ «СОШ № 3»");
   CHECK(e.owner == self_node(p.db).id);
   CHECK(e.created_at <= e.updated_at);
+  // A direction named twice (by code, then by name) is kept once, in the order typed.
+  auto dirs = p.seminar("11.12.2026 10:00");
+  auto quality = list_directions(p.db).at(1);
+  dirs.directions = std::vector<std::string>{"technology", quality.name, quality.code};
+  auto with_dirs = get_event(p.db, p.add(dirs));
+  REQUIRE(with_dirs.directions.size() == 2);
+  CHECK(with_dirs.directions[0].code == "technology");
+  CHECK(with_dirs.directions[1].code == quality.code);
 }
 
 TEST_CASE("events: bad fields are refused, saying what is wrong") {
