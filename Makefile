@@ -12,7 +12,7 @@ JOBS ?= $(shell nproc)
 # Debian 12 packages: to build, to test, to benchmark.
 BUILD_PACKAGES = cmake ninja-build g++ pkg-config gettext tzdata libcli11-dev libsqlite3-dev libfmt-dev \
   libtomlplusplus-dev libzip-dev libutf8proc-dev libstemmer-dev catch2 libsodium-dev libssl-dev
-TEST_PACKAGES = sqlite3 python3 mandoc bash-completion zsh fish poppler-utils libreoffice-writer-nogui
+TEST_PACKAGES = sqlite3 python3 mandoc bash-completion zsh fish poppler-utils libreoffice-writer-nogui python3-icalendar
 DEMO_PACKAGES = python3 libreoffice-writer-nogui poppler-utils
 BENCH_PACKAGES = hyperfine time zip unzip hunspell-ru hunspell-tools
 FUZZ_PACKAGES = clang libclang-rt-14-dev

@@ -29,6 +29,7 @@ const std::vector<Command>& commands() {
       {"bundle", N_("exchange files with the hub and other schools: pack, merge, inspect"), setup_bundle},
       {"node", N_("the other nodes of the network: keys, enrolment, last exchange"), setup_node},
       {"product", N_("the catalogue of methodological products: add, moderate, review, search"), setup_product},
+      {"event", N_("the plan of educational events: registrations, attendance, certificates, calendar"), setup_event},
   };
   return table;
 }

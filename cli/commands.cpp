@@ -11,10 +11,12 @@
 #include <iostream>
 
 #include "cli/app.hpp"
+#include "core/event.hpp"
 #include "core/i18n.hpp"
 #include "core/member.hpp"
 #include "core/product.hpp"
 #include "core/util/text.hpp"
+#include "core/util/time.hpp"
 #include "core/util/uuid.hpp"
 
 namespace setevoe::cli {
@@ -58,8 +60,13 @@ struct Candidates {
 void values_for(const std::string& type_name, const CLI::App* app, Context& ctx, Candidates& c) {
   // A validator adds its choices to the type name: "FORMAT:{table,json,csv}".
   auto type = type_name.substr(0, type_name.find(':'));
-  bool in_product = false;  // the catalogue's STATUS is not the registry's
-  for (const auto* a = app; a; a = a->get_parent()) in_product = in_product || a->get_name() == "product";
+  // The catalogue's STATUS is not the registry's; an event's TYPE and ROLE
+  // are not a product's or a group's.
+  bool in_product = false, in_event = false;
+  for (const auto* a = app; a; a = a->get_parent()) {
+    in_product = in_product || a->get_name() == "product";
+    in_event = in_event || a->get_name() == "event";
+  }
   auto terms = [&](const std::vector<core::Term>& list) {
     for (const auto& t : list) c.add(t.code, tr(t.label));
   };
@@ -74,6 +81,8 @@ void values_for(const std::string& type_name, const CLI::App* app, Context& ctx,
     c.add("all", tr("every status, archived too"));
   } else if (type == "STATUS") {
     terms(core::member_statuses());
+  } else if (type == "TYPE" && in_event) {
+    terms(core::event_types());
   } else if (type == "TYPE") {
     terms(core::product_types());
   } else if (type == "LICENCE") {
@@ -82,8 +91,12 @@ void values_for(const std::string& type_name, const CLI::App* app, Context& ctx,
     terms(core::education_levels());
   } else if (type == "LANG") {
     terms(core::languages());
+  } else if (type == "ROLE" && in_event) {
+    terms(core::event_roles());
   } else if (type == "ROLE") {
     terms(core::group_roles());
+  } else if (type == "1-3") {
+    for (const char* p : {"1", "2", "3"}) c.add(p);
   } else if (type == "FORMAT") {
     for (const char* f : {"table", "json", "csv"}) c.add(f);
   } else if (type == "FILE" || type == "PATH") {
@@ -91,7 +104,7 @@ void values_for(const std::string& type_name, const CLI::App* app, Context& ctx,
   } else if (type == "ZONE") {
     c.add("Europe/Moscow");
   } else if (type == "DIRECTION" || type == "ORG" || type == "GROUP" || type == "PERSON" || type == "MEMBER" ||
-             type == "SUBJECT" || type == "PRODUCT") {
+             type == "SUBJECT" || type == "PRODUCT" || type == "EVENT") {
     // Ids come from the database; completion must never fail loudly.
     try {
       auto& db = ctx.db();
@@ -105,6 +118,17 @@ void values_for(const std::string& type_name, const CLI::App* app, Context& ctx,
         auto prefix = util::canonical_id_prefix(c.current);
         if (!prefix && !c.current.empty()) return;
         for (const auto& p : core::product_ids_by_prefix(db, prefix.value_or(""), 50)) c.add(p.first, p.second);
+        return;
+      }
+      if (type == "EVENT") {
+        // The plan from a month ago on, nearest first: what people mark,
+        // register for and edit.
+        core::EventFilter f;
+        f.from = util::add_days(util::iso_utc(util::system_clock_ms()).substr(0, 10), -31);
+        f.limit = 50;
+        auto prefix = util::canonical_id_prefix(c.current);
+        for (const auto& e : core::list_events(db, f, ctx.self().time_zone))
+          if (!prefix || e.id.rfind(*prefix, 0) == 0) c.add(e.id, e.title);
         return;
       }
       if (type == "DIRECTION") {

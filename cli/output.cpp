@@ -145,6 +145,15 @@ void write_output(Context& ctx, const std::string& path, const std::string& cont
                       core::trf("cannot write {}: the folder {} does not exist.", path, parent.string()));
   if (fs::is_directory(path, ec))
     throw core::Error(core::ErrorKind::cannot_create, core::trf("cannot write {}: it is a folder.", path));
+  // A device or a pipe (/dev/null, /dev/stdout, a FIFO) is written to, not
+  // replaced: renaming over it would put a plain file in its place.
+  if (auto st = fs::status(path, ec); !ec && fs::exists(st) && !fs::is_regular_file(st)) {
+    std::ofstream f(path, std::ios::binary);
+    f << content;
+    f.flush();
+    if (!f) throw core::Error(core::ErrorKind::io, core::trf("cannot write {}: {}.", path, std::strerror(errno)));
+    return;
+  }
   auto tmp = path + ".part-" + std::to_string(::getpid());
   {
     std::ofstream f(tmp, std::ios::binary | std::ios::trunc);

@@ -2,15 +2,19 @@
 #include "core/event.hpp"
 
 #include <fmt/format.h>
+#include <sodium.h>
 
 #include <algorithm>
+#include <cctype>
 #include <chrono>
+#include <cstring>
 #include <tuple>
 
 #include "core/fields.hpp"
 #include "core/i18n.hpp"
 #include "core/node.hpp"
 #include "core/product.hpp"
+#include "core/util/hash.hpp"
 #include "core/util/text.hpp"
 #include "core/util/time.hpp"
 #include "core/util/uuid.hpp"
@@ -67,18 +71,20 @@ struct Row {
   std::string owner, status;
   std::int64_t starts_ms = 0;
   std::optional<std::int64_t> ends_ms;
-  std::string place, url;
+  std::string place, url, type, title, starts_at;
+  std::int64_t revision = 0;
 };
 
 Row read_row(Db& db, const std::string& id) {
   Stmt s(db,
-         "SELECT owner, status, unixepoch(starts_at) * 1000, unixepoch(ends_at) * 1000, place, url FROM event "
-         "WHERE id = ? AND deleted = 0");
+         "SELECT owner, status, unixepoch(starts_at) * 1000, unixepoch(ends_at) * 1000, place, url, type, title, "
+         "starts_at, revision FROM event WHERE id = ? AND deleted = 0");
   s.bind(1, id);
   if (!s.step())
     throw Error(ErrorKind::not_found,
                 trf("there is no event with the id {}. 'setevoe event list' shows the plan.", id));
-  Row r{s.column_text(0), s.column_text(1), s.column_int(2), std::nullopt, s.column_text(4), s.column_text(5)};
+  Row r{s.column_text(0), s.column_text(1), s.column_int(2),  std::nullopt,     s.column_text(4),
+        s.column_text(5), s.column_text(6), s.column_text(7), s.column_text(8), s.column_int(9)};
   if (!s.column_is_null(3)) r.ends_ms = s.column_int(3);
   return r;
 }
@@ -146,6 +152,18 @@ Fields event_fields(Db& db, const EventFields& in, const std::string& tz, const 
   if (in.products)
     f.push_back(
         {"products", resolved_json_array(*in.products, [&](std::string_view p) { return resolve_product(db, p); })});
+  if (in.sections) {
+    std::vector<std::string> names;
+    for (const auto& n : *in.sections) {
+      auto name = checked_text(n, tr("section"), 300);
+      if (name.empty()) throw Error(ErrorKind::usage, tr("a section's name is empty."));
+      auto same = [&](const std::string& o) { return util::fold(o) == util::fold(name); };
+      if (std::any_of(names.begin(), names.end(), same))
+        throw Error(ErrorKind::usage, trf("the section «{}» is named twice.", name));
+      names.push_back(name);
+    }
+    f.push_back({"sections", json_array(names)});
+  }
   if (!row) {
     if (!in.type) throw Error(ErrorKind::usage, tr("give the event's type with --type."));
     if (!in.title) throw Error(ErrorKind::usage, tr("give the event's title with --title."));
@@ -170,7 +188,22 @@ bool edit_event(Writer& w, const std::string& id, const EventFields& patch, cons
   auto row = read_row(w.db(), id);
   if (row.status == "cancelled")
     throw Error(ErrorKind::usage, trf("the event {} is cancelled; a cancelled event is not changed.", id));
-  return w.update(tables::event, id, event_fields(w.db(), patch, tz, &row));
+  auto f = event_fields(w.db(), patch, tz, &row);
+  // Only a real change counts as a revision: an edit that writes the values
+  // the event has already leaves it as it is.
+  bool changed = false;
+  {
+    std::string cols;
+    for (const auto& [name, value] : f) cols += (cols.empty() ? "" : ", ") + name;
+    Stmt cur(w.db(), fmt::format("SELECT {} FROM event WHERE id = ?", cols));
+    cur.bind(1, id);
+    cur.step();
+    for (std::size_t i = 0; i < f.size(); ++i)
+      changed = changed || cur.column_value(static_cast<int>(i)) != f[i].second;
+  }
+  if (!changed) return false;
+  f.push_back({"revision", row.revision + 1});
+  return w.update(tables::event, id, f);
 }
 
 void cancel_event(Writer& w, const std::string& id, std::string_view reason) {
@@ -180,7 +213,10 @@ void cancel_event(Writer& w, const std::string& id, std::string_view reason) {
   auto row = read_row(w.db(), id);
   if (row.status == "cancelled") throw Error(ErrorKind::usage, trf("the event {} is cancelled already.", id));
   w.update(tables::event, id,
-           {{"status", std::string("cancelled")}, {"cancel_reason", why}, {"cancelled_at", util::iso_utc(w.now_ms())}});
+           {{"status", std::string("cancelled")},
+            {"cancel_reason", why},
+            {"cancelled_at", util::iso_utc(w.now_ms())},
+            {"revision", row.revision + 1}});
 }
 
 std::string register_for_event(Writer& w, const std::string& event_id, const std::string& person,
@@ -191,17 +227,20 @@ std::string register_for_event(Writer& w, const std::string& event_id, const std
     throw Error(ErrorKind::usage, trf("the event {} is cancelled; nobody registers for it.", event_id));
   auto code = parse_term(event_roles(), role, "--role");
   auto person_id = resolve_member(db, person, "person");
-  // One registration per person and event, wherever it is made.
-  auto id = util::uuid_for_name("registration:" + event_id + ":" + person_id);
-  Stmt e(db, "SELECT role, deleted FROM registration WHERE id = ?");
-  e.bind(1, id);
-  bool exists = e.step();
-  if (exists && e.column_int(1) == 0)
+  // One registration per person and event. Two nodes that register the same
+  // person before they hear of each other make two rows (each its own: the
+  // id names the node); readers take the earlier.
+  Stmt e(db,
+         "SELECT role FROM registration WHERE event = ? AND person = ? AND deleted = 0 "
+         "ORDER BY registered_at, id LIMIT 1");
+  e.bind(1, event_id).bind(2, person_id);
+  if (e.step())
     throw Error(ErrorKind::bad_data, trf("«{}» is registered for this event already (as {}).", person,
                                          term_label(event_roles(), e.column_text(0))));
+  auto id = util::uuid_for_name("registration:" + event_id + ":" + person_id + ":" + w.self().id);
   Fields f = {{"event", event_id}, {"person", person_id}, {"role", code}, {"registered_at", util::iso_utc(w.now_ms())}};
-  if (exists) {
-    f.push_back({"deleted", std::int64_t{0}});  // registered again after being removed
+  if (!row_owner(db, "registration", id).empty()) {
+    w.update(tables::registration, id, {{"deleted", std::int64_t{0}}});  // registered again after being removed
     w.update(tables::registration, id, f);
   } else {
     w.create_with_id(tables::registration, id, f, std::string());
@@ -217,7 +256,8 @@ constexpr const char* k_event_columns =
     "e.id, e.owner, e.type, e.title, e.description, unixepoch(e.starts_at) * 1000, unixepoch(e.ends_at) * 1000, "
     "e.place, e.url, coalesce(e.organiser, ''), coalesce(o.name, ''), e.directions, e.products, e.status, "
     "e.cancel_reason, e.cancelled_at, e._v, "
-    "(SELECT count(*) FROM registration r WHERE r.event = e.id AND r.deleted = 0)";
+    "(SELECT count(DISTINCT r.person) FROM registration r WHERE r.event = e.id AND r.deleted = 0), e.revision, "
+    "e.sections";
 constexpr const char* k_event_from = "FROM event e LEFT JOIN org o ON o.id = e.organiser AND o.deleted = 0";
 
 struct Details {
@@ -226,7 +266,7 @@ struct Details {
       : directions(db,
                    "SELECT d.id, d.code, d.name, d.owner FROM json_each(?) j JOIN direction d ON d.id = j.value "
                    "AND d.deleted = 0 ORDER BY j.key"),
-        products(db, "SELECT value FROM json_each(?)") {}
+        products(db, "SELECT value FROM json_each(?) ORDER BY key") {}
 };
 
 Event read_event(const Stmt& s, Details& d) {
@@ -255,6 +295,10 @@ Event read_event(const Stmt& s, Details& d) {
   e.cancelled_at = s.column_optional(15);
   std::tie(e.created_at, e.updated_at) = row_times(s.column_text(16), e.id);
   e.registrations = s.column_int(17);
+  e.revision = s.column_int(18);
+  d.products.reset();
+  d.products.bind(1, s.column_text(19));
+  while (d.products.step()) e.sections.push_back(d.products.column_text(0));
   return e;
 }
 
@@ -265,14 +309,7 @@ std::int64_t day_start(std::string_view date, const std::string& tz, std::string
   if (!d)
     throw Error(ErrorKind::usage,
                 trf("{} «{}» is not a date; write YYYY-MM-DD or DD.MM.YYYY (for example 01.12.2026).", option, date));
-  if (later) {
-    using namespace std::chrono;
-    year_month_day ymd{year{std::stoi(d->substr(0, 4))}, month{static_cast<unsigned>(std::stoi(d->substr(5, 2)))},
-                       day{static_cast<unsigned>(std::stoi(d->substr(8, 2)))}};
-    ymd = year_month_day{sys_days{ymd} + days{later}};
-    d = fmt::format("{:04}-{:02}-{:02}", static_cast<int>(ymd.year()), static_cast<unsigned>(ymd.month()),
-                    static_cast<unsigned>(ymd.day()));
-  }
+  if (later) d = util::add_days(*d, later);
   auto ms = util::parse_local_datetime(*d + " 00:00", tz);
   if (!ms) ms = util::parse_local_datetime(*d + " 01:00", tz);  // a day that begins with a clock's jump
   if (!ms) throw Error(ErrorKind::usage, trf("{} «{}» is not a date in the time zone {}.", option, date, tz));
@@ -326,15 +363,350 @@ std::vector<Event> list_events(Db& db, const EventFilter& f, const std::string& 
   return out;
 }
 
+void unregister_from_event(Writer& w, const std::string& event_id, const std::string& person) {
+  auto& db = w.db();
+  read_row(db, event_id);
+  auto person_id = resolve_member(db, person, "person");
+  Stmt s(db, "SELECT id, owner FROM registration WHERE event = ? AND person = ? AND deleted = 0 ORDER BY id");
+  s.bind(1, event_id).bind(2, person_id);
+  std::vector<std::string> mine;
+  std::string other;
+  while (s.step()) {
+    if (s.column_text(1) == w.self().id || w.self().role == Role::hub)
+      mine.push_back(s.column_text(0));
+    else
+      other = s.column_text(1);
+  }
+  if (mine.empty() && other.empty())
+    throw Error(ErrorKind::not_found, trf("«{}» is not registered for this event.", person));
+  if (mine.empty())
+    throw Error(ErrorKind::not_permitted, trf("«{}» was registered by the node {}; only that node or the district "
+                                              "hub may take the registration back.",
+                                              person, node_label(db, other)));
+  for (const auto& id : mine) w.remove(tables::registration, id);
+}
+
 std::vector<Registration> list_registrations(Db& db, const std::string& event_id) {
+  // One per person: the earliest, when two nodes registered the same person.
   Stmt s(db,
-         "SELECT r.id, r.owner, r.event, r.person, coalesce(p.name, ''), r.role, r.registered_at FROM registration r "
-         "LEFT JOIN person p ON p.id = r.person WHERE r.event = ? AND r.deleted = 0 ORDER BY r.registered_at, r.id");
+         "SELECT r.id, r.owner, r.event, r.person, coalesce(p.name, ''), r.role, min(r.registered_at) FROM "
+         "registration r LEFT JOIN person p ON p.id = r.person WHERE r.event = ? AND r.deleted = 0 GROUP BY r.person "
+         "ORDER BY 7, r.id");
   s.bind(1, event_id);
   std::vector<Registration> out;
   while (s.step())
     out.push_back({s.column_text(0), s.column_text(1), s.column_text(2), s.column_text(3), s.column_text(4),
                    s.column_text(5), s.column_text(6)});
+  return out;
+}
+
+// ---- Attendance, results, certificates
+
+namespace {
+
+// The event as the node that writes what happened at it sees it. Errors:
+// not_found, not_permitted (another node's event), usage (cancelled; not
+// begun yet).
+Row event_for_marks(Writer& w, const std::string& event_id, std::string_view what) {
+  auto row = read_row(w.db(), event_id);
+  // Only the event's node: one writer per mark keeps them free of
+  // conflicts (a hub that organises an event owns it).
+  if (row.owner != w.self().id)
+    throw Error(ErrorKind::not_permitted,
+                trf("{} of the event «{}» are recorded by the node that organises it ({}); this node is not it.", what,
+                    row.title, node_label(w.db(), row.owner)));
+  if (row.status == "cancelled")
+    throw Error(ErrorKind::usage, trf("the event «{}» is cancelled; nothing is recorded about it.", row.title));
+  if (row.starts_ms > w.now_ms())
+    throw Error(ErrorKind::usage, trf("the event «{}» begins at {}; {} are recorded once it has begun.", row.title,
+                                      util::local_datetime(row.starts_ms, w.self().time_zone), what));
+  return row;
+}
+
+std::string attendance_id(const std::string& event_id, const std::string& person_id) {
+  return util::uuid_for_name("attendance:" + event_id + ":" + person_id);
+}
+
+// Writes an attendance row (created or changed); true when something changed.
+bool write_mark(Writer& w, const std::string& event_id, const std::string& person_id, Fields f) {
+  auto id = attendance_id(event_id, person_id);
+  f.push_back({"marked_at", util::iso_utc(w.now_ms())});
+  auto owner = row_owner(w.db(), "attendance", id);
+  if (owner.empty()) {
+    f.push_back({"event", event_id});
+    f.push_back({"person", person_id});
+    w.create_with_id(tables::attendance, id, f);
+    return true;
+  }
+  bool revived = w.db().query_int("SELECT deleted FROM attendance WHERE id = '" + id + "'") != 0;
+  if (revived) w.update(tables::attendance, id, {{"deleted", std::int64_t{0}}});
+  // marked_at changes with every write: compare the rest first.
+  Fields rest(f.begin(), f.end() - 1);
+  std::string cols;
+  for (const auto& [name, value] : rest) cols += (cols.empty() ? "" : ", ") + name;
+  Stmt cur(w.db(), fmt::format("SELECT {} FROM attendance WHERE id = ?", cols));
+  cur.bind(1, id);
+  cur.step();
+  bool changed = revived;
+  for (std::size_t i = 0; i < rest.size(); ++i)
+    changed = changed || cur.column_value(static_cast<int>(i)) != rest[i].second;
+  if (!changed) return false;
+  return w.update(tables::attendance, id, f);
+}
+
+bool is_registered(Db& db, const std::string& event_id, const std::string& person_id) {
+  auto& s = db.cached("SELECT 1 FROM registration WHERE event = ? AND person = ? AND deleted = 0");
+  s.bind(1, event_id).bind(2, person_id);
+  bool out = s.step();
+  s.reset();
+  return out;
+}
+
+}  // namespace
+
+std::size_t mark_attendance(Writer& w, const std::string& event_id, const std::vector<std::string>& people,
+                            bool attended, std::vector<std::string>* registered_now) {
+  if (people.empty()) throw Error(ErrorKind::usage, tr("name at least one person."));
+  event_for_marks(w, event_id, tr("attendance marks"));
+  std::vector<std::string> ids;
+  for (const auto& p : people) {
+    auto id = resolve_member(w.db(), p, "person");
+    if (std::find(ids.begin(), ids.end(), id) == ids.end()) ids.push_back(id);
+  }
+  std::size_t changed = 0;
+  for (const auto& id : ids) {
+    if (attended && !is_registered(w.db(), event_id, id)) {
+      register_for_event(w, event_id, id, "participant");
+      if (registered_now) registered_now->push_back(id);
+    }
+    if (write_mark(w, event_id, id, {{"attended", std::int64_t{attended ? 1 : 0}}})) ++changed;
+  }
+  return changed;
+}
+
+void record_result(Writer& w, const std::string& event_id, const std::string& person, std::optional<std::int64_t> place,
+                   const std::optional<std::string>& award) {
+  auto row = event_for_marks(w, event_id, tr("results"));
+  if (row.type != "contest")
+    throw Error(ErrorKind::usage, trf("«{}» is a {}, not a contest: results are recorded for contests.", row.title,
+                                      term_label(event_types(), row.type)));
+  if (!place && !award) throw Error(ErrorKind::usage, tr("give the place with --place 1, 2 or 3, or an --award."));
+  if (place && (*place < 1 || *place > 3))
+    throw Error(ErrorKind::usage, trf("--place {} : a place is 1, 2 or 3; other distinctions go in --award.", *place));
+  auto id = resolve_member(w.db(), person, "person");
+  Fields f = {{"attended", std::int64_t{1}}};
+  if (place) f.push_back({"place", *place});
+  if (award) f.push_back({"award", checked_text(*award, tr("award"), 300)});
+  if (!is_registered(w.db(), event_id, id)) register_for_event(w, event_id, id, "participant");
+  write_mark(w, event_id, id, f);
+}
+
+std::vector<Participant> list_participants(Db& db, const std::string& event_id) {
+  // A mark counts only when it was written by the event's node (a forged
+  // row of another node is not shown).
+  Stmt s(db,
+         "WITH e AS (SELECT id, owner FROM event WHERE id = ?1), "
+         "marks AS (SELECT a.person, a.attended, a.place, a.award FROM attendance a, e WHERE a.event = e.id AND "
+         "a.deleted = 0 AND a.owner = e.owner), "
+         "regs AS (SELECT person, role, min(registered_at) FROM registration WHERE event = ?1 AND deleted = 0 "
+         "GROUP BY person), "
+         "certs AS (SELECT c.person, c.number FROM certificate c, e WHERE c.event = e.id AND c.deleted = 0 AND "
+         "c.owner = e.owner), "
+         "people AS (SELECT person FROM regs UNION SELECT person FROM marks) "
+         "SELECT x.person, coalesce(p.name, ''), coalesce(r.role, ''), coalesce(m.attended, 0), m.place, "
+         "coalesce(m.award, ''), coalesce(c.number, '') FROM people x LEFT JOIN person p ON p.id = x.person "
+         "LEFT JOIN regs r ON r.person = x.person LEFT JOIN marks m ON m.person = x.person "
+         "LEFT JOIN certs c ON c.person = x.person ORDER BY p.name IS NULL, p.name, x.person");
+  s.bind(1, event_id);
+  std::vector<Participant> out;
+  while (s.step()) {
+    Participant p{s.column_text(0), s.column_text(1), s.column_text(2), s.column_int(3) != 0,
+                  std::nullopt,     s.column_text(5), s.column_text(6)};
+    if (!s.column_is_null(4)) p.place = s.column_int(4);
+    out.push_back(std::move(p));
+  }
+  return out;
+}
+
+namespace {
+
+constexpr const char* k_crockford = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+
+// What the signature covers: every field a printed certificate shows, and
+// the issuing node.
+std::string signed_text(const Certificate& c) {
+  return fmt::format("setevoe-certificate-1\n{}\n{}\n{}\n{}\n{}\n{}\n{}\n{}\n{}\n{}\n{}\n", c.owner, c.number,
+                     c.event_id, c.person_id, c.person_name, c.event_title, c.event_start,
+                     c.place ? std::to_string(*c.place) : std::string(), c.award, c.issued_at, c.id);
+}
+
+// 80 bits of the BLAKE2b hash of the signature in Crockford base32.
+std::string code_of(const std::string& signature_hex) {
+  std::string sig;
+  util::from_hex(signature_hex, sig);
+  unsigned char h[10];
+  crypto_generichash(h, sizeof h, reinterpret_cast<const unsigned char*>(sig.data()), sig.size(), nullptr, 0);
+  std::string out;
+  unsigned buffer = 0;
+  int bits = 0;
+  for (unsigned char b : h) {
+    buffer = (buffer << 8) | b;
+    bits += 8;
+    while (bits >= 5) {
+      out += k_crockford[(buffer >> (bits - 5)) & 31];
+      bits -= 5;
+    }
+  }
+  return out;
+}
+
+constexpr const char* k_cert_columns =
+    "id, owner, event, person, number, code, person_name, event_title, event_start, place, award, issued_at, "
+    "signature";
+
+Certificate read_certificate(const Stmt& s) {
+  Certificate c{s.column_text(0),  s.column_text(1),  s.column_text(2), s.column_text(3), s.column_text(4),
+                s.column_text(5),  s.column_text(6),  s.column_text(7), s.column_text(8), std::nullopt,
+                s.column_text(10), s.column_text(11), s.column_text(12)};
+  if (!s.column_is_null(9)) c.place = s.column_int(9);
+  return c;
+}
+
+}  // namespace
+
+std::string certificate_code_text(const std::string& code) {
+  std::string out;
+  for (std::size_t i = 0; i < code.size(); ++i) {
+    if (i && i % 4 == 0) out += '-';
+    out += code[i];
+  }
+  return out;
+}
+
+std::vector<Certificate> issue_certificates(Writer& w, const std::string& event_id,
+                                            const std::optional<std::string>& person,
+                                            const std::string& secret_key_hex) {
+  auto& db = w.db();
+  auto row = event_for_marks(w, event_id, tr("certificates"));
+  std::string sk;
+  if (!util::from_hex(secret_key_hex, sk) || sk.size() != crypto_sign_SECRETKEYBYTES)
+    throw Error(ErrorKind::corrupt, tr("this node's secret key is damaged; certificates cannot be signed."));
+  auto people = list_participants(db, event_id);
+  std::optional<std::string> only;
+  if (person) {
+    only = resolve_member(db, *person, "person");
+    auto it = std::find_if(people.begin(), people.end(), [&](const Participant& p) { return p.person_id == *only; });
+    if (it == people.end() || !it->attended)
+      throw Error(ErrorKind::usage, trf("«{}» is not marked as having come to «{}»; mark them first with 'setevoe "
+                                        "event attend'.",
+                                        *person, row.title));
+  }
+  bool anyone = std::any_of(people.begin(), people.end(), [](const Participant& p) { return p.attended; });
+  if (!anyone)
+    throw Error(ErrorKind::usage, trf("nobody is marked as having come to «{}»; mark them first with 'setevoe event "
+                                      "attend EVENT PERSON…'.",
+                                      row.title));
+  Stmt count(db, "SELECT count(*) FROM certificate WHERE event = ?");
+  count.bind(1, event_id);
+  count.step();
+  auto next = count.column_int(0) + 1;
+  auto prefix = util::ascii_lower(event_id.substr(0, 8));
+  for (auto& c : prefix) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  for (const auto& p : people) {
+    if (!p.attended || !p.certificate.empty() || (only && p.person_id != *only)) continue;
+    Certificate c;
+    c.id = util::uuid_for_name("certificate:" + event_id + ":" + p.person_id);
+    c.owner = w.self().id;
+    c.event_id = event_id;
+    c.person_id = p.person_id;
+    c.number = fmt::format("{}-{:03}", prefix, next++);
+    c.person_name = p.person_name.empty() ? p.person_id : p.person_name;
+    c.event_title = row.title;
+    c.event_start = row.starts_at;
+    c.place = p.place;
+    c.award = p.award;
+    c.issued_at = util::iso_utc(w.now_ms());
+    auto text = signed_text(c);
+    unsigned char sig[crypto_sign_BYTES];
+    crypto_sign_detached(sig, nullptr, reinterpret_cast<const unsigned char*>(text.data()), text.size(),
+                         reinterpret_cast<const unsigned char*>(sk.data()));
+    c.signature = util::to_hex(sig, sizeof sig);
+    c.code = code_of(c.signature);
+    Fields f = {{"event", c.event_id},          {"person", c.person_id},
+                {"number", c.number},           {"code", c.code},
+                {"person_name", c.person_name}, {"event_title", c.event_title},
+                {"event_start", c.event_start}, {"award", c.award},
+                {"issued_at", c.issued_at},     {"signature", c.signature}};
+    if (c.place) f.push_back({"place", *c.place});
+    if (row_owner(db, "certificate", c.id).empty()) {
+      w.create_with_id(tables::certificate, c.id, f);
+    } else {
+      w.update(tables::certificate, c.id, {{"deleted", std::int64_t{0}}});  // issued again after being withdrawn
+      w.update(tables::certificate, c.id, f);
+    }
+  }
+  sodium_memzero(sk.data(), sk.size());
+  auto all = list_certificates(db, event_id);
+  if (only) std::erase_if(all, [&](const Certificate& c) { return c.person_id != *only; });
+  return all;
+}
+
+std::vector<Certificate> list_certificates(Db& db, const std::string& event_id) {
+  Stmt s(db, fmt::format("SELECT {} FROM certificate WHERE event = ? AND deleted = 0 ORDER BY number", k_cert_columns));
+  s.bind(1, event_id);
+  std::vector<Certificate> out;
+  while (s.step()) out.push_back(read_certificate(s));
+  return out;
+}
+
+CertificateCheck verify_certificate(Db& db, std::string_view typed) {
+  std::string code;
+  for (char ch : typed) {
+    auto c = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+    if (c == '-' || c == ' ') continue;
+    if (c == 'O') c = '0';
+    if (c == 'I' || c == 'L') c = '1';
+    if (!std::strchr(k_crockford, c) || c == '\0')
+      throw Error(ErrorKind::usage, trf("«{}» is not a certificate's code: a code is 16 letters and digits, such as "
+                                        "K7QM-2XHD-9RTA-4WVN.",
+                                        typed));
+    code += c;
+  }
+  if (code.size() != 16)
+    throw Error(
+        ErrorKind::usage,
+        trf("«{}» is not a certificate's code: a code is 16 letters and digits, such as K7QM-2XHD-9RTA-4WVN.", typed));
+  Stmt s(db, fmt::format("SELECT {} FROM certificate WHERE code = ? AND deleted = 0", k_cert_columns));
+  s.bind(1, code);
+  if (!s.step())
+    throw Error(ErrorKind::not_found,
+                trf("no certificate with the code {} is known to this node. If it was issued recently, it arrives "
+                    "with the next bundle from the district hub; otherwise it is not genuine.",
+                    certificate_code_text(code)));
+  CertificateCheck out;
+  out.certificate = read_certificate(s);
+  const auto& c = out.certificate;
+  out.issuer = node_label(db, c.owner);
+  Stmt n(db, "SELECT public_key FROM node WHERE id = ?");
+  n.bind(1, c.owner);
+  std::string key;
+  if (n.step()) key = n.column_text(0);
+  std::string pk, sig;
+  auto text = signed_text(c);
+  if (key.empty() || !util::from_hex(key, pk) || pk.size() != crypto_sign_PUBLICKEYBYTES) {
+    out.problem = trf("the node {} that issued it is not known here.", c.owner);
+  } else if (!util::from_hex(c.signature, sig) || sig.size() != crypto_sign_BYTES ||
+             crypto_sign_verify_detached(reinterpret_cast<const unsigned char*>(sig.data()),
+                                         reinterpret_cast<const unsigned char*>(text.data()), text.size(),
+                                         reinterpret_cast<const unsigned char*>(pk.data())) != 0) {
+    out.problem = tr("its signature does not match what it certifies: the record was altered.");
+  } else if (code_of(c.signature) != c.code) {
+    out.problem = tr("its code is not the one its signature gives: the record was altered.");
+  } else if (auto event_owner = row_owner(db, "event", c.event_id); !event_owner.empty() && event_owner != c.owner) {
+    out.problem = trf("it was issued by {}, which does not organise the event.", out.issuer);
+  } else {
+    out.valid = true;
+  }
   return out;
 }
 

@@ -199,6 +199,18 @@ void Writer::check_authority(const TableSpec& table, const std::string* owner, c
     throw Error(ErrorKind::not_permitted,
                 trf("this record (kind «{}») belongs to the node {}; only that node or the district hub may change it.",
                     tr(table.label), node_label(m_db, *owner)));
+  if (!owner && table.parent_field) {
+    const std::string* parent = nullptr;
+    for (const auto& [field, value] : values)
+      if (field == table.parent_field) parent = std::get_if<std::string>(&value);
+    auto parent_owner = parent ? row_owner(m_db, table.parent_table, *parent) : std::string();
+    if (parent_owner != m_self.id)
+      throw Error(ErrorKind::not_permitted,
+                  trf("records of the kind «{}» are written by the node that owns their «{}» ({}), or by the "
+                      "district hub; this node is not it.",
+                      tr(table.label), tr(table_spec(table.parent_table).label),
+                      parent_owner.empty() ? std::string("?") : node_label(m_db, parent_owner)));
+  }
 }
 
 std::string Writer::create(const TableSpec& table, const Fields& values) {

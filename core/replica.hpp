@@ -47,6 +47,12 @@ struct TableSpec {
   // otherwise (drafts of products, DESIGN.md "Scope"); nullptr: always
   // public. Called by packing with the row's id.
   bool (*public_row)(Db& db, const std::string& id) = nullptr;
+  // Rows that belong with a row of another table: a school creates one only
+  // when it owns that row (attendance is written by the event's node). The
+  // field naming it, and its table; nullptr: no such rule. A hub may write
+  // any.
+  const char* parent_field = nullptr;
+  const char* parent_table = nullptr;
 };
 
 // Why a school may not write `value` into `field` of `table` (a translated
@@ -56,7 +62,7 @@ std::string school_value_offence(const TableSpec& table, std::string_view field,
 // The replicated tables known to this version (defined in core/tables.cpp).
 namespace tables {
 extern const TableSpec direction, org, person, contact, membership, expertise, attachment, product, review,
-    subscription, event, registration;
+    subscription, event, registration, attendance, certificate;
 }
 const std::vector<const TableSpec*>& replicated_tables();
 const TableSpec& table_spec(std::string_view name);       // internal error when unknown
@@ -65,6 +71,9 @@ const TableSpec* find_table_spec(std::string_view name);  // nullptr when unknow
 bool has_field(const TableSpec& table, std::string_view field);
 // The table's fields and the tombstone, in the table's order.
 std::vector<std::string> all_fields(const TableSpec& table);
+
+// The owner of row `id` of `table` (deleted rows too); empty when it is not here.
+std::string row_owner(Db& db, std::string_view table, const std::string& id);
 
 // Field values to write, in any order; each name must be one of the table's
 // fields.

@@ -420,6 +420,10 @@ class Merger {
         for (const auto& f : c.fields)
           if (auto why = school_value_offence(*t.spec, f.name, f.value); !why.empty()) offence(why);
       if (c.owner != node) offence(trf("the row belongs to {}, not to the node {} that changed it", c.owner, node));
+      if ((m_plan[i] & k_new_row) && t.spec->parent_field)
+        if (auto parent = parent_owner(t, c); !parent.empty() && parent != c.owner)
+          offence(trf("a row of {} is written by the owner of its {} ({}), not by {}", c.table, t.spec->parent_table,
+                      parent, c.owner));
     }
     for (auto& [id, st] : m_streams)
       if (st.replay) st.replay->reset();
@@ -431,6 +435,21 @@ class Merger {
                   trf("changes outside their node's authority in the bundle: {}; nothing was merged:{}",
                       offences.size(), list));
     }
+  }
+
+  // The owner of the row a new row of `t` belongs with (an attendance
+  // mark's event): created earlier in this set, or here; empty when it is
+  // neither (it may come later: readers then ignore rows whose owner is not
+  // the parent's).
+  std::string parent_owner(Table& t, const Change& c) {
+    const std::string* parent = nullptr;
+    for (const auto& f : c.fields)
+      if (f.name == t.spec->parent_field) parent = std::get_if<std::string>(&f.value);
+    if (!parent) return {};
+    auto& pt = table_of(t.spec->parent_table);
+    if (auto o = pt.created.find(*parent); o != pt.created.end()) return std::string(o->second);
+    std::string owner;
+    return read_owner(pt, *parent, owner) ? owner : std::string();
   }
 
   // The owner of a row that is here; false when it is not.

@@ -4,6 +4,8 @@
 #include "core/i18n.hpp"
 #include "core/replica.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 
 namespace setevoe::core {
@@ -76,19 +78,45 @@ const TableSpec review{"review", N_("review"), {"product", "person", "score", "c
 const TableSpec event{"event",
                       N_("event"),
                       {"type", "title", "description", "starts_at", "ends_at", "place", "url", "organiser",
-                       "directions", "products", "status", "cancel_reason", "cancelled_at"}};
-// A person registered for an event, owned by the registering node.
+                       "directions", "products", "status", "cancel_reason", "cancelled_at", "revision", "sections"}};
+// A person registered for an event, owned by the registering node (the id
+// names the event, the person and that node).
 const TableSpec registration{"registration", N_("registration"), {"event", "person", "role", "registered_at"}};
+// Attendance and contest results, and certificates of participation:
+// written by the node that owns the event (the organiser's). The merge
+// refuses a school's rows for another node's event; readers ignore any row
+// whose owner is not the event's.
+const TableSpec attendance{"attendance",
+                           N_("attendance mark"),
+                           {"event", "person", "attended", "place", "award", "marked_at"},
+                           false,
+                           false,
+                           {},
+                           {},
+                           nullptr,
+                           "event",
+                           "event"};
+const TableSpec certificate{"certificate",
+                            N_("certificate of participation"),
+                            {"event", "person", "number", "code", "person_name", "event_title", "event_start", "place",
+                             "award", "issued_at", "signature"},
+                            false,
+                            false,
+                            {},
+                            {},
+                            nullptr,
+                            "event",
+                            "event"};
 // A school's subscription to a direction or an org of the catalogue.
 const TableSpec subscription{"subscription", N_("subscription"), {"node", "kind", "ref"}};
 
 }  // namespace tables
 
 const std::vector<const TableSpec*>& replicated_tables() {
-  static const std::vector<const TableSpec*> all = {&tables::direction,    &tables::org,        &tables::person,
-                                                    &tables::contact,      &tables::membership, &tables::expertise,
-                                                    &tables::attachment,   &tables::product,    &tables::review,
-                                                    &tables::subscription, &tables::event,      &tables::registration};
+  static const std::vector<const TableSpec*> all = {
+      &tables::direction, &tables::org,          &tables::person,     &tables::contact,    &tables::membership,
+      &tables::expertise, &tables::attachment,   &tables::product,    &tables::review,     &tables::subscription,
+      &tables::event,     &tables::registration, &tables::attendance, &tables::certificate};
   return all;
 }
 
@@ -120,6 +148,14 @@ std::string school_value_offence(const TableSpec& table, std::string_view field,
                tr(table.label), shown);
   }
   return {};
+}
+
+std::string row_owner(Db& db, std::string_view table, const std::string& id) {
+  auto& s = db.cached(fmt::format("SELECT owner FROM {} WHERE id = ?", table));
+  s.bind(1, id);
+  std::string out = s.step() ? s.column_text(0) : std::string();
+  s.reset();
+  return out;
 }
 
 std::vector<std::string> all_fields(const TableSpec& table) {

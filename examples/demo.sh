@@ -12,8 +12,11 @@
 # second school, its disk lost, restored from the hub's full bundle with a new
 # key; methodological products with real DOCX and PDF files added at a school,
 # submitted, published or returned by the hub, received and found by search
-# (word forms, file text) at the other school and reviewed there; the database
-# is checked and backed up.
+# (word forms, file text) at the other school and reviewed there; a month of
+# events planned at a school, teachers registered there and at the other
+# school, a past contest's attendance, places and signed certificates, the
+# plan and a certificate checked offline at the other school after the
+# bundles, the plan as an iCalendar file; the database is checked and backed up.
 #
 # Usage: bash examples/demo.sh PATH/TO/setevoe DIR
 #   DIR is deleted and made again; a DIR that this script did not make is left alone.
@@ -277,17 +280,63 @@ school bundle merge "$DIR/usb/hub-to-sch1-4.zip"
 school product show "Видеозапись урока: мастер-класс по геометрии"
 school product show "Технологическая карта урока «Обыкновенные дроби» (5 класс)"
 
-step "28. Журнал обмена района"
+step "28. План мероприятий: школа № 1 планирует месяц и регистрирует учителей (п. 1.6, 5.1 Положения)"
+NEXT=$(date -d "$(date +%Y-%m-01) +1 month" +%Y-%m)   # следующий месяц
+DAY() { date -d "$NEXT-$1" +%d.%m.%Y; }
+PAST=$(date -d "-10 days" +%d.%m.%Y)
+SCH1="МБОУ «СОШ № 1 г. Гудермес»"
+school event add --type семинар --title "Формирующее оценивание на уроках математики" \
+  --start "$(DAY 03) 14:00" --end "$(DAY 03) 16:00" --place "СОШ № 1, актовый зал" --organiser "$SCH1" --direction quality
+school event add --type вебинар --title "Цифровые сервисы в начальной школе" \
+  --start "$(DAY 10) 15:30" --end "$(DAY 10) 16:30" --url "https://sferum.ru/?call_link=demo" --organiser "$SCH1" --direction technology
+school event add --type мастер-класс --title "Кроссенс на уроках литературы" \
+  --start "$(DAY 17) 13:00" --place "СОШ № 1, кабинет 21" --organiser "$SCH1" --direction developmental
+school event add --type интернет-конференция --title "Функциональная грамотность: опыт школ района" \
+  --start "$(DAY 24) 10:00" --end "$(DAY 24) 13:00" --url "https://sferum.ru/?call_link=conf" --organiser "$SCH1" \
+  --direction quality --section "Математическая грамотность" --section "Читательская грамотность"
+school event add --type конкурс --title "Педагогический дебют — $(date +%Y)" \
+  --start "$PAST 10:00" --place "Гудермес, Дом культуры" --organiser "$SCH1" --direction gifted
+school event register "Формирующее оценивание на уроках математики" "Ахмадова Зарема Лечиевна" --role докладчик
+school event register "Формирующее оценивание на уроках математики" "$TEACHER"
+school event plan --month "$NEXT"
+
+step "29. Конкурс прошёл: отметки о присутствии, места и сертификаты с кодом проверки"
+school event attend "Педагогический дебют — $(date +%Y)" "Ахмадова Зарема Лечиевна" "Шахабова Петимат Исаевна"
+school event result "Педагогический дебют — $(date +%Y)" "Ахмадова Зарема Лечиевна" --place 1
+school event result "Педагогический дебют — $(date +%Y)" "Шахабова Петимат Исаевна" --award "Лауреат"
+school event certificate "Педагогический дебют — $(date +%Y)" -o "$DIR/сертификаты.html"
+CODE=$(school --format csv event certificate "Педагогический дебют — $(date +%Y)" | sed -n 2p | cut -d, -f2)
+
+step "30. План уходит в район и в Брагунскую СОШ; там регистрируют своего учителя и проверяют сертификат без сети"
+school bundle pack --to hub -o "$DIR/usb/sch1-events-to-hub.zip"
+hub bundle merge "$DIR/usb/sch1-events-to-hub.zip"
+hub bundle pack --to "МБОУ «Брагунская СОШ»" -o "$DIR/usb/hub-events-to-brag.zip"
+school2 bundle merge "$DIR/usb/hub-events-to-brag.zip"
+school2 event register "Формирующее оценивание на уроках математики" "Умаров Ислам Русланович"
+school2 event cancel "Формирующее оценивание на уроках математики" --reason "чужое" \
+  || echo "(отказано: отменить мероприятие может только узел, который его проводит, или район)"
+school2 event verify-certificate "$CODE"
+school2 event ics --month "$NEXT" -o "$DIR/план.ics"
+head -n 16 "$DIR/план.ics"
+
+step "31. Школа № 1 видит регистрацию учителя Брагунской СОШ"
+school2 bundle pack --to hub -o "$DIR/usb/brag-events-to-hub.zip"
+hub bundle merge "$DIR/usb/brag-events-to-hub.zip"
+hub bundle pack --to "$SCH1" -o "$DIR/usb/hub-events-to-sch1.zip"
+school bundle merge "$DIR/usb/hub-events-to-sch1.zip"
+school event show "Формирующее оценивание на уроках математики"
+
+step "32. Журнал обмена района"
 hub bundle log
 hub node list
 
-step "29. Проверка базы района"
+step "33. Проверка базы района"
 hub db check
 
-step "30. Резервная копия базы района (вместе с приложенными файлами)"
+step "34. Резервная копия базы района (вместе с приложенными файлами)"
 hub db backup "$DIR/hub-backup.db"
 
-step "31. Состояние узла после всех шагов"
+step "35. Состояние узла после всех шагов"
 hub status
 
 printf '\nГотово. Все файлы примера лежат в %s\n' "$DIR"

@@ -28,9 +28,10 @@ CREATE TABLE event (
 CREATE INDEX event_starts ON event(starts_at);
 CREATE INDEX event_organiser ON event(organiser);
 
--- A person registered for an event, with a role. One per person and event:
--- the id is derived from both, so the same registration made on two nodes
--- is one row. Owned by the node that registered the person.
+-- A person registered for an event, with a role. Owned by the node that
+-- registered the person; the id is derived from the event, the person and
+-- that node (schema 9 and later: two nodes registering the same person make
+-- two rows, and readers take the earlier).
 CREATE TABLE registration (
   id            TEXT PRIMARY KEY,
   owner         TEXT NOT NULL,

@@ -1,8 +1,11 @@
 // Wall-clock time and its text forms.
 #include "core/util/time.hpp"
 
+#include "core/util/text.hpp"
+
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <ctime>
@@ -117,6 +120,107 @@ std::optional<std::int64_t> parse_local_datetime(std::string_view s, const std::
       other.tm_mday == wanted.tm_mday && again < secs)
     secs = again;
   return static_cast<std::int64_t>(secs) * 1000;
+}
+
+std::string local_ical(std::int64_t unix_ms, const std::string& tz) {
+  use_time_zone(tz);
+  std::time_t secs = static_cast<std::time_t>(unix_ms / 1000);
+  std::tm tm{};
+  localtime_r(&secs, &tm);
+  return fmt::format("{:04}{:02}{:02}T{:02}{:02}{:02}", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+                     tm.tm_min, tm.tm_sec);
+}
+
+ZoneState zone_state(std::int64_t unix_ms, const std::string& tz) {
+  use_time_zone(tz);
+  std::time_t secs = static_cast<std::time_t>(unix_ms / 1000);
+  std::tm tm{};
+  localtime_r(&secs, &tm);
+  return {tm.tm_gmtoff, tm.tm_isdst > 0, tm.tm_zone ? tm.tm_zone : ""};
+}
+
+namespace {
+
+bool all_digits(std::string_view s) {
+  return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+std::optional<int> year_of(std::string_view s) {
+  if (s.size() != 4 || !all_digits(s)) return std::nullopt;
+  int y = std::stoi(std::string(s));
+  if (y < 1900 || y > 9999) return std::nullopt;
+  return y;
+}
+
+std::string last_day(int y, unsigned m) {
+  using namespace std::chrono;
+  year_month_day_last l{year{y} / month{m} / last};
+  return fmt::format("{:04}-{:02}-{:02}", y, m, static_cast<unsigned>(l.day()));
+}
+
+DateRange months(int y, unsigned first, unsigned last_month) {
+  return {fmt::format("{:04}-{:02}-01", y, first), last_day(y, last_month)};
+}
+
+}  // namespace
+
+std::optional<DateRange> parse_month(std::string_view s) {
+  s = trim(s);
+  std::string_view y, m;
+  if (s.size() == 7 && s[4] == '-') {
+    y = s.substr(0, 4);
+    m = s.substr(5, 2);
+  } else if (s.size() == 7 && s[2] == '.') {
+    m = s.substr(0, 2);
+    y = s.substr(3, 4);
+  } else {
+    return std::nullopt;
+  }
+  auto year = year_of(y);
+  if (!year || !all_digits(m)) return std::nullopt;
+  unsigned month = static_cast<unsigned>(std::stoi(std::string(m)));
+  if (month < 1 || month > 12) return std::nullopt;
+  return months(*year, month, month);
+}
+
+std::optional<DateRange> parse_quarter(std::string_view s) {
+  s = trim(s);
+  std::string_view y;
+  char q = 0;
+  if (s.size() >= 6 && (s[s.size() - 2] == 'Q' || s[s.size() - 2] == 'q')) {
+    // 2026Q4, 2026-Q4, 2026 Q4
+    y = s.substr(0, 4);
+    auto between = s.substr(4, s.size() - 6);
+    if (!(between.empty() || between == "-" || between == " ")) return std::nullopt;
+    q = s.back();
+  } else if (s.size() >= 6 && s[1] == ' ' && s.substr(s.size() - 5, 1) == " ") {
+    // 4 кв. 2026, 4 кв 2026
+    auto middle = s.substr(2, s.size() - 7);
+    if (middle != "кв." && middle != "кв" && middle != "квартал") return std::nullopt;
+    q = s[0];
+    y = s.substr(s.size() - 4);
+  } else {
+    return std::nullopt;
+  }
+  auto year = year_of(y);
+  if (!year || q < '1' || q > '4') return std::nullopt;
+  unsigned first = static_cast<unsigned>(q - '1') * 3 + 1;
+  return months(*year, first, first + 2);
+}
+
+std::optional<DateRange> parse_year(std::string_view s) {
+  auto year = year_of(trim(s));
+  if (!year) return std::nullopt;
+  return months(*year, 1, 12);
+}
+
+std::string add_days(const std::string& date, int days) {
+  using namespace std::chrono;
+  year_month_day ymd{year{std::stoi(date.substr(0, 4))}, month{static_cast<unsigned>(std::stoi(date.substr(5, 2)))},
+                     day{static_cast<unsigned>(std::stoi(date.substr(8, 2)))}};
+  ymd = year_month_day{sys_days{ymd} + std::chrono::days{days}};
+  return fmt::format("{:04}-{:02}-{:02}", static_cast<int>(ymd.year()), static_cast<unsigned>(ymd.month()),
+                     static_cast<unsigned>(ymd.day()));
 }
 
 }  // namespace setevoe::util

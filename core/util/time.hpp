@@ -37,4 +37,30 @@ std::optional<std::string> parse_date(std::string_view s);
 // twice (a clock moved back) is the first. An unknown zone is UTC.
 std::optional<std::int64_t> parse_local_datetime(std::string_view s, const std::string& tz);
 
+// The local time in `tz` as iCalendar writes it: "20261210T140000".
+std::string local_ical(std::int64_t unix_ms, const std::string& tz);
+
+// What the zone `tz` says at an instant: the offset from UTC in seconds,
+// whether it is summer time, and its abbreviation ("MSK", "+05").
+struct ZoneState {
+  long offset = 0;
+  bool dst = false;
+  std::string abbreviation;
+  bool operator==(const ZoneState&) const = default;
+};
+ZoneState zone_state(std::int64_t unix_ms, const std::string& tz);
+
+// A period of whole days, both ends included, as "YYYY-MM-DD".
+struct DateRange {
+  std::string from, to;
+};
+// A month typed by a user: "2026-12" or "12.2026".
+std::optional<DateRange> parse_month(std::string_view s);
+// A quarter: "2026Q4", "2026-Q4", "2026 Q4" (q in any case), or "4 кв. 2026".
+std::optional<DateRange> parse_quarter(std::string_view s);
+// A year: "2027".
+std::optional<DateRange> parse_year(std::string_view s);
+// The date `days` days after a "YYYY-MM-DD" date (before it when negative).
+std::string add_days(const std::string& date, int days);
+
 }  // namespace setevoe::util

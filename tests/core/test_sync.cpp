@@ -15,10 +15,12 @@
 #include <random>
 #include <set>
 
+#include "core/event.hpp"
 #include "core/member.hpp"
 #include "core/product.hpp"
 #include "core/replica.hpp"
 #include "core/sync.hpp"
+#include "core/util/uuid.hpp"
 #include "support.hpp"
 
 using namespace setevoe;
@@ -30,6 +32,7 @@ namespace {
 struct Node {
   std::unique_ptr<Db> db;
   NodeInfo info;
+  std::string secret;  // its secret key (hex), for certificates
   std::shared_ptr<std::int64_t> clock;
   util::WallClock wall() const {
     auto c = clock;
@@ -43,7 +46,7 @@ Node make_node(Role role, const std::string& name, std::int64_t start) {
   InitOptions o;
   o.name = name;
   o.role = role;
-  n.info = init_node_in(*n.db, o, nullptr);
+  n.info = init_node_in(*n.db, o, &n.secret);
   n.clock = std::make_shared<std::int64_t>(start);
   return n;
 }
@@ -259,6 +262,61 @@ TEST_CASE("rows new to the merging node are written as the owner wrote them") {
         field_version(versions(*school.db, id), "name", school.info.id));
 }
 
+TEST_CASE("attendance marks of an event are the event's node's: another school's are refused or ignored") {
+  auto nodes = network(2);
+  auto& hub = nodes[0];
+  auto& s1 = nodes[1];
+  auto& s2 = nodes[2];
+  std::string event;
+  {
+    Writer w(*s1.db, s1.wall());
+    auto org = w.create(tables::org, {{"kind", "school"}, {"name", "СОШ № 1"}, {"status", "active"}});
+    event = w.create(tables::event, {{"type", "seminar"},
+                                     {"title", "Семинар"},
+                                     {"starts_at", "2027-01-01T07:00:00.000Z"},
+                                     {"place", "зал"},
+                                     {"organiser", org},
+                                     {"status", "planned"}});
+    w.commit();
+  }
+  auto person = org_row(s2, "не важно");  // any row of s2, to have a stream
+  // s2 forges a mark for s1's event (a bundle made by hand).
+  auto forge = [&](Node& from, const std::string& to) {
+    auto set = collect_changes(*from.db, to);
+    Change mark;
+    for (const auto& st : set.streams)
+      if (st.node == from.info.id) mark.origin = st.origin;
+    mark.seq = 2;
+    mark.table = "attendance";
+    mark.row = util::uuid_for_name("attendance:" + event + ":" + person);
+    mark.owner = from.info.id;
+    mark.hlc = Hlc::pack(1'800'000'100'000, 0);
+    mark.fields = {{"event", event},
+                   {"person", person},
+                   {"attended", std::int64_t{1}},
+                   {"marked_at", std::string("2027-01-01T08:00:00.000Z")}};
+    set.changes.push_back(mark);
+    for (auto& st : set.streams)
+      if (st.origin == mark.origin) st.last_seq = 2;
+    return set;
+  };
+  // Where the event is known, the mark is refused whole.
+  exchange(s1, hub);
+  auto before = canonical_dump(*hub.db);
+  CHECK(kind_of([&] { merge_changes(*hub.db, forge(s2, hub.info.id), hub.wall()); }) == ErrorKind::not_permitted);
+  CHECK(canonical_dump(*hub.db) == before);
+  // Where it is not known yet, the mark cannot be judged and is kept, but
+  // never shown once the event arrives.
+  auto fresh = make_node(Role::school, "СОШ № 3", 1'800'000'000'000);
+  nodes.push_back(std::move(fresh));
+  introduce(nodes);
+  auto& s3 = nodes.back();
+  merge_changes(*s3.db, forge(nodes[2], s3.info.id), s3.wall());
+  exchange(nodes[1], s3);
+  CHECK(list_participants(*s3.db, event).empty());
+  CHECK(list_participants(*nodes[1].db, event).empty());
+}
+
 TEST_CASE("a change set naming a field twice is refused, and nothing is written") {
   auto nodes = network(1);
   auto& hub = nodes[0];
@@ -363,6 +421,18 @@ class Scenario {
     for (int i = 0; i < schools; ++i)
       m_nodes.push_back(make_node(Role::school, "СОШ № " + std::to_string(i + 1), start));
     introduce(m_nodes);
+    // A registry to begin with, everywhere: people to register for events.
+    {
+      auto& hub = m_nodes[0];
+      Writer w(*hub.db, hub.wall());
+      for (const char* org : {"СОШ № 1", "СОШ № 2"}) {
+        auto id = w.create(tables::org, {{"kind", "school"}, {"name", org}, {"status", "active"}});
+        for (const char* person : {"Исаева", "Магомадова"})
+          w.create(tables::person, {{"name", std::string(person) + " " + org}, {"org", id}, {"status", "active"}});
+      }
+      w.commit();
+      for (std::size_t i = 1; i < m_nodes.size(); ++i) exchange(hub, m_nodes[i]);
+    }
     for (std::size_t i = 1; i < m_nodes.size(); ++i) {
       m_links.push_back({0, i});
       for (std::size_t j = i + 1; j < m_nodes.size(); ++j)
@@ -430,7 +500,7 @@ class Scenario {
     Writer w(*n.db, n.wall());
     auto orgs = writable(n, "org", false);
     auto people = writable(n, "person", false);
-    switch (m_rng() % 12) {
+    switch (m_rng() % 20) {
       case 0:
         w.create(tables::org, {{"kind", "school"}, {"name", pick(names)}, {"status", "active"}});
         break;
@@ -487,6 +557,77 @@ class Scenario {
           w.update(tables::product, id, {{"status", "archived"}});
         else if (n.db->query_int("SELECT published_at IS NULL FROM product WHERE id = '" + id + "'"))
           publish_product(w, id, std::nullopt);
+        break;
+      }
+      case 12: {  // an event of this node's, begun already (marks may follow)
+        Stmt any(*n.db, "SELECT id FROM org WHERE deleted = 0 ORDER BY id");
+        std::string org = any.step() ? any.column_text(0) : std::string();
+        w.create(tables::event, {{"type", m_rng() % 2 ? "contest" : "seminar"},
+                                 {"title", pick(names)},
+                                 {"starts_at", "2026-12-10T07:00:00.000Z"},
+                                 {"place", pick(names)},
+                                 {"organiser", org},
+                                 {"status", "planned"}});
+        break;
+      }
+      case 13: {  // its edits and cancellation, through the operations people use
+        auto events = writable(n, "event", false);
+        if (events.empty()) return;
+        try {
+          if (m_rng() % 4 == 0) {
+            cancel_event(w, pick(events), pick(names));
+          } else {
+            EventFields f;
+            f.title = pick(names) + " " + std::to_string(m_rng() % 3);
+            edit_event(w, pick(events), f, "Europe/Moscow");
+          }
+        } catch (const Error&) {
+          return;  // cancelled already: nothing written
+        }
+        break;
+      }
+      case 14:
+      case 15:
+      case 16: {  // registrations, of anyone for any event, often the same person on two nodes
+        Stmt ev(*n.db, "SELECT id FROM event WHERE deleted = 0 AND status = 'planned' ORDER BY id");
+        Stmt pe(*n.db, "SELECT id FROM person WHERE deleted = 0 ORDER BY id");
+        std::vector<std::string> events, all;
+        while (ev.step()) events.push_back(ev.column_text(0));
+        while (pe.step()) all.push_back(pe.column_text(0));
+        if (events.empty() || all.empty()) return;
+        try {
+          if (m_rng() % 5 == 0)
+            unregister_from_event(w, pick(events), pick(all));
+          else
+            register_for_event(w, pick(events), pick(all), m_rng() % 3 ? "participant" : "speaker");
+        } catch (const Error&) {
+          return;  // registered already, not registered, another node's
+        }
+        break;
+      }
+      case 17:
+      case 18:
+      case 19: {  // what happened at this node's events: marks, results, certificates
+        auto events = writable(n, "event", false);
+        Stmt pe(*n.db, "SELECT id FROM person WHERE deleted = 0 ORDER BY id");
+        std::vector<std::string> all;
+        while (pe.step()) all.push_back(pe.column_text(0));
+        if (events.empty() || all.empty()) return;
+        try {
+          auto event = pick(events);
+          switch (m_rng() % 3) {
+            case 0:
+              mark_attendance(w, event, {pick(all)}, m_rng() % 4 != 0);
+              break;
+            case 1:
+              record_result(w, event, pick(all), static_cast<std::int64_t>(1 + m_rng() % 3), std::nullopt);
+              break;
+            default:
+              issue_certificates(w, event, std::nullopt, n.secret);
+          }
+        } catch (const Error&) {
+          return;  // cancelled, not a contest, nobody came
+        }
         break;
       }
       default: {
