@@ -53,7 +53,19 @@ struct TableSpec {
   // any.
   const char* parent_field = nullptr;
   const char* parent_table = nullptr;
+  // Besides the owner and the hubs, may `node` see a row that is out of
+  // `public_row`'s scope? (The asker's node sees the answers to its
+  // question; an assigned expert's node, the question.) nullptr: no other.
+  bool (*visible_to)(Db& db, const std::string& id, const std::string& node) = nullptr;
+  // Rows of other tables that must travel again when a hub writes this row
+  // again for a wider scope (a question's accepted answer and files).
+  std::vector<std::pair<const TableSpec*, std::string>> (*republish_with)(Db& db, const std::string& id) = nullptr;
 };
+
+// Whether `node` (of role `role`) may receive row `id` of `table`: the
+// hubs, the owner, and the row's scope (personal data, drafts, questions).
+bool in_scope(Db& db, const TableSpec& table, const std::string& id, const std::string& owner,
+              const std::string& node, std::string_view role);
 
 // Why a school may not write `value` into `field` of `table` (a translated
 // message), or empty when it may.
@@ -62,7 +74,7 @@ std::string school_value_offence(const TableSpec& table, std::string_view field,
 // The replicated tables known to this version (defined in core/tables.cpp).
 namespace tables {
 extern const TableSpec direction, org, person, contact, membership, expertise, attachment, product, review,
-    subscription, event, registration, attendance, certificate;
+    subscription, event, registration, attendance, certificate, question, answer, post, agreement, obligation;
 }
 const std::vector<const TableSpec*>& replicated_tables();
 const TableSpec& table_spec(std::string_view name);       // internal error when unknown

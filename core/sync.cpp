@@ -147,8 +147,7 @@ ChangeSet collect_changes(Db& db, const std::string& peer, bool full) {
         auto versions = row->column_text(1);
         auto version = version_string(c.hlc, stream.record.node);
         // Personal data and drafts: only between their owner and a hub.
-        bool in_scope = peer_role == "hub" || peer == c.owner ||
-                        (!spec->personal && (!spec->public_row || spec->public_row(db, c.row)));
+        bool in_scope = core::in_scope(db, *spec, c.row, c.owner, peer, peer_role);
         std::uint32_t carried = 0;  // the fields whose version is still this change's
         for (std::size_t i = 0; in_scope && i < fields.size(); ++i)
           if (field_version_is(versions, fields[i], c.owner, version)) carried |= 1u << i;
@@ -699,7 +698,11 @@ class Merger {
     if (m_republish.empty()) return;
     Writer w(m_db, m_clock, Writer::Join{});
     for (const auto& [spec, row] : m_republish)
-      if (spec->public_row(m_db, row)) w.restamp(*spec, row);
+      if (spec->public_row(m_db, row)) {
+        w.restamp(*spec, row);
+        if (spec->republish_with)
+          for (const auto& [other, id] : spec->republish_with(m_db, row)) w.restamp(*other, id);
+      }
     w.commit();
   }
 

@@ -21,17 +21,82 @@ bool product_is_public(Db& db, const std::string& id) {
   return out;
 }
 
+// The record a row belongs to (an attachment's, a post's): table and id.
+std::pair<std::string, std::string> owner_record(Db& db, const char* table, const std::string& id) {
+  auto& s = db.cached(fmt::format("SELECT entity, entity_id FROM {} WHERE id = ?", table));
+  s.bind(1, id);
+  std::pair<std::string, std::string> out;
+  if (s.step()) out = {s.column_text(0), s.column_text(1)};
+  s.reset();
+  return out;
+}
+
 // A file goes where the record it belongs to goes.
 bool attachment_is_public(Db& db, const std::string& id) {
-  auto& s = db.cached("SELECT entity, entity_id FROM attachment WHERE id = ?");
+  auto [entity, entity_id] = owner_record(db, "attachment", id);
+  const auto* spec = find_table_spec(entity);
+  return !spec || !spec->public_row || spec->public_row(db, entity_id);
+}
+bool attachment_visible_to(Db& db, const std::string& id, const std::string& node) {
+  auto [entity, entity_id] = owner_record(db, "attachment", id);
+  const auto* spec = find_table_spec(entity);
+  return spec && spec->visible_to && spec->visible_to(db, entity_id, node);
+}
+
+// A discussion of a product's draft stays where the draft is.
+bool post_is_public(Db& db, const std::string& id) {
+  auto [entity, entity_id] = owner_record(db, "post", id);
+  return entity != "product" || product_is_public(db, entity_id);
+}
+
+bool query_bool(Db& db, const char* sql, const std::string& a, const std::string& b = {}) {
+  auto& s = db.cached(sql);
+  s.bind(1, a);
+  if (!b.empty()) s.bind(2, b);
+  bool out = s.step() && s.column_int(0) != 0;
+  s.reset();
+  return out;
+}
+
+// A question is every node's once its asker accepted an answer and allowed
+// it into the FAQ; before, its owner's, the hubs' and its experts' nodes'.
+bool question_is_public(Db& db, const std::string& id) {
+  return query_bool(db, "SELECT publish = 1 AND accepted IS NOT NULL FROM question WHERE id = ?", id);
+}
+bool question_visible_to(Db& db, const std::string& id, const std::string& node) {
+  return query_bool(db,
+                    "SELECT EXISTS (SELECT 1 FROM question q, json_each(q.experts) j JOIN person p ON p.id = j.value "
+                    "WHERE q.id = ?1 AND p.owner = ?2)",
+                    id, node);
+}
+std::vector<std::pair<const TableSpec*, std::string>> question_republish_with(Db& db, const std::string& id) {
+  std::vector<std::pair<const TableSpec*, std::string>> out;
+  Stmt s(db,
+         "SELECT 'answer', accepted FROM question WHERE id = ?1 AND accepted IS NOT NULL UNION ALL "
+         "SELECT 'attachment', id FROM attachment WHERE entity = 'question' AND entity_id = ?1 AND deleted = 0");
   s.bind(1, id);
-  std::string entity, entity_id;
+  while (s.step())
+    out.emplace_back(s.column_text(0) == "answer" ? &tables::answer : &tables::attachment, s.column_text(1));
+  return out;
+}
+// An answer: the accepted one of a published question is every node's; any
+// answer is its question's asker's node's and the experts' nodes'.
+bool answer_is_public(Db& db, const std::string& id) {
+  return query_bool(db,
+                    "SELECT q.publish = 1 AND q.accepted = a.id FROM answer a JOIN question q ON q.id = a.question "
+                    "WHERE a.id = ?",
+                    id);
+}
+bool answer_visible_to(Db& db, const std::string& id, const std::string& node) {
+  auto& s = db.cached("SELECT q.id, q.owner FROM answer a JOIN question q ON q.id = a.question WHERE a.id = ?");
+  s.bind(1, id);
+  std::string question, owner;
   if (s.step()) {
-    entity = s.column_text(0);
-    entity_id = s.column_text(1);
+    question = s.column_text(0);
+    owner = s.column_text(1);
   }
   s.reset();
-  return entity != "product" || product_is_public(db, entity_id);
+  return !question.empty() && (owner == node || question_visible_to(db, question, node));
 }
 
 }  // namespace
@@ -56,7 +121,10 @@ const TableSpec attachment{"attachment",
                            false,
                            {},
                            {},
-                           attachment_is_public};
+                           attachment_is_public,
+                           nullptr,
+                           nullptr,
+                           attachment_visible_to};
 
 // A methodological product. Moderation is the hub's: a school moves its own
 // product between draft and submitted; publishing, rejecting and archiving,
@@ -107,6 +175,44 @@ const TableSpec certificate{"certificate",
                             nullptr,
                             "event",
                             "event"};
+// «Консультация»: a question is the asking node's; assigning experts is a
+// hub's. An answer is the node's it was written on.
+const TableSpec question{"question",
+                         N_("question"),
+                         {"person", "direction", "title", "text", "asked_at", "due_on", "publish", "experts",
+                          "assigned_at", "accepted", "accepted_at", "closed_at"},
+                         false,
+                         false,
+                         {"experts", "assigned_at"},
+                         {},
+                         question_is_public,
+                         nullptr,
+                         nullptr,
+                         question_visible_to,
+                         question_republish_with};
+const TableSpec answer{"answer",  N_("answer"), {"question", "person", "text", "answered_at"},
+                       false,     false,        {},
+                       {},        answer_is_public,
+                       nullptr,   nullptr,
+                       answer_visible_to};
+// A message of a discussion thread: its node edits it, a hub hides it.
+const TableSpec post{"post",
+                     N_("message"),
+                     {"entity", "entity_id", "section", "reply_to", "paper", "person", "text", "posted_at", "edited_at",
+                      "hidden", "hide_reason", "hidden_at"},
+                     false,
+                     false,
+                     {"hidden", "hide_reason", "hidden_at"},
+                     {},
+                     post_is_public};
+// An agreement, the node's that registered it; its obligations are written
+// by the same node.
+const TableSpec agreement{"agreement",
+                          N_("agreement"),
+                          {"number", "signed_on", "kind", "title", "subject", "parties", "valid_from", "valid_to",
+                           "interaction", "responsibility", "terminated_on", "terminate_reason"}};
+const TableSpec obligation{"obligation", N_("obligation"), {"agreement", "party", "text"}, false, false, {}, {},
+                           nullptr,      "agreement",      "agreement"};
 // A school's subscription to a direction or an org of the catalogue.
 const TableSpec subscription{"subscription", N_("subscription"), {"node", "kind", "ref"}};
 
@@ -148,6 +254,13 @@ std::string school_value_offence(const TableSpec& table, std::string_view field,
                tr(table.label), shown);
   }
   return {};
+}
+
+bool in_scope(Db& db, const TableSpec& table, const std::string& id, const std::string& owner,
+              const std::string& node, std::string_view role) {
+  if (role == "hub" || node == owner) return true;
+  if (table.personal) return false;
+  return !table.public_row || table.public_row(db, id) || (table.visible_to && table.visible_to(db, id, node));
 }
 
 std::string row_owner(Db& db, std::string_view table, const std::string& id) {
