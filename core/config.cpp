@@ -3,11 +3,13 @@
 
 #include <toml++/toml.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 
 #include "core/error.hpp"
 #include "core/i18n.hpp"
+#include "core/util/time.hpp"
 
 namespace setevoe::core {
 namespace fs = std::filesystem;
@@ -23,6 +25,47 @@ std::string xdg_dir(const char* variable, const char* fallback) {
   if (v && *v && fs::path(v).is_absolute()) return v;
   return (fs::path(home_dir()) / fallback).string();
 }
+// The dates of a [consult] list, each checked.
+std::vector<std::string> read_dates(const Config& c, const toml::node& value, std::string_view key) {
+  const auto* list = value.as_array();
+  if (!list)
+    throw Error(ErrorKind::bad_data,
+                trf("{}: [consult] {} must be a list of dates: [\"2026-01-01\", \"2026-01-02\"].", c.path, key));
+  std::vector<std::string> out;
+  for (const auto& item : *list) {
+    auto text = item.value<std::string>();
+    auto date = text ? util::parse_date(*text) : std::nullopt;
+    if (!date)
+      throw Error(ErrorKind::bad_data,
+                  trf("{}: [consult] {}: «{}» is not a date; write \"YYYY-MM-DD\".", c.path, key, text.value_or("?")));
+    out.push_back(*date);
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+void read_calendar(Config& c, const toml::node& node) {
+  const auto* t = node.as_table();
+  if (!t) throw Error(ErrorKind::bad_data, trf("{}: «consult» must be a table: [consult].", c.path));
+  for (const auto& [key, value] : *t) {
+    if (key.str() == "answer_days") {
+      auto n = value.value<std::int64_t>();
+      if (!n || *n < 1 || *n > 60)
+        throw Error(ErrorKind::bad_data,
+                    trf("{}: [consult] answer_days must be a number of working days, 1 to 60.", c.path));
+      c.calendar.answer_days = static_cast<int>(*n);
+    } else if (key.str() == "holidays") {
+      c.calendar.holidays = read_dates(c, value, "holidays");
+    } else if (key.str() == "working_days") {
+      c.calendar.working_days = read_dates(c, value, "working_days");
+    } else {
+      throw Error(ErrorKind::bad_data,
+                  trf("{}: unknown key «{}» in [consult]. Known keys: answer_days, holidays, working_days.", c.path,
+                      key.str()));
+    }
+  }
+}
+
 }  // namespace
 
 Config load_config() {
@@ -51,8 +94,10 @@ Config load_config() {
       if (!s || s->empty())
         throw Error(ErrorKind::bad_data, trf("{}: «db» must be the path of the database, in quotes.", c.path));
       c.db = *s;
+    } else if (key.str() == "consult") {
+      read_calendar(c, value);
     } else {
-      throw Error(ErrorKind::bad_data, trf("{}: unknown key «{}». Known keys: db.", c.path, key.str()));
+      throw Error(ErrorKind::bad_data, trf("{}: unknown key «{}». Known keys: db, [consult].", c.path, key.str()));
     }
   }
   return c;

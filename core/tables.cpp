@@ -190,10 +190,16 @@ const TableSpec question{"question",
                          nullptr,
                          question_visible_to,
                          question_republish_with};
-const TableSpec answer{"answer",  N_("answer"), {"question", "person", "text", "answered_at"},
-                       false,     false,        {},
-                       {},        answer_is_public,
-                       nullptr,   nullptr,
+const TableSpec answer{"answer",
+                       N_("answer"),
+                       {"question", "person", "text", "answered_at"},
+                       false,
+                       false,
+                       {},
+                       {},
+                       answer_is_public,
+                       nullptr,
+                       nullptr,
                        answer_visible_to};
 // A message of a discussion thread: its node edits it, a hub hides it.
 const TableSpec post{"post",
@@ -211,8 +217,9 @@ const TableSpec agreement{"agreement",
                           N_("agreement"),
                           {"number", "signed_on", "kind", "title", "subject", "parties", "valid_from", "valid_to",
                            "interaction", "responsibility", "terminated_on", "terminate_reason"}};
-const TableSpec obligation{"obligation", N_("obligation"), {"agreement", "party", "text"}, false, false, {}, {},
-                           nullptr,      "agreement",      "agreement"};
+const TableSpec obligation{
+    "obligation", N_("obligation"), {"agreement", "party", "text"}, false, false, {}, {}, nullptr,
+    "agreement",  "agreement"};
 // A school's subscription to a direction or an org of the catalogue.
 const TableSpec subscription{"subscription", N_("subscription"), {"node", "kind", "ref"}};
 
@@ -220,9 +227,10 @@ const TableSpec subscription{"subscription", N_("subscription"), {"node", "kind"
 
 const std::vector<const TableSpec*>& replicated_tables() {
   static const std::vector<const TableSpec*> all = {
-      &tables::direction, &tables::org,          &tables::person,     &tables::contact,    &tables::membership,
-      &tables::expertise, &tables::attachment,   &tables::product,    &tables::review,     &tables::subscription,
-      &tables::event,     &tables::registration, &tables::attendance, &tables::certificate};
+      &tables::direction, &tables::org,          &tables::person,     &tables::contact,     &tables::membership,
+      &tables::expertise, &tables::attachment,   &tables::product,    &tables::review,      &tables::subscription,
+      &tables::event,     &tables::registration, &tables::attendance, &tables::certificate, &tables::question,
+      &tables::answer,    &tables::post,         &tables::agreement,  &tables::obligation};
   return all;
 }
 
@@ -256,8 +264,8 @@ std::string school_value_offence(const TableSpec& table, std::string_view field,
   return {};
 }
 
-bool in_scope(Db& db, const TableSpec& table, const std::string& id, const std::string& owner,
-              const std::string& node, std::string_view role) {
+bool in_scope(Db& db, const TableSpec& table, const std::string& id, const std::string& owner, const std::string& node,
+              std::string_view role) {
   if (role == "hub" || node == owner) return true;
   if (table.personal) return false;
   return !table.public_row || table.public_row(db, id) || (table.visible_to && table.visible_to(db, id, node));

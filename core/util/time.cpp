@@ -122,6 +122,14 @@ std::optional<std::int64_t> parse_local_datetime(std::string_view s, const std::
   return static_cast<std::int64_t>(secs) * 1000;
 }
 
+std::string local_date(std::int64_t unix_ms, const std::string& tz) {
+  use_time_zone(tz);
+  std::time_t secs = static_cast<std::time_t>(unix_ms / 1000);
+  std::tm tm{};
+  localtime_r(&secs, &tm);
+  return fmt::format("{:04}-{:02}-{:02}", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
+}
+
 std::string local_ical(std::int64_t unix_ms, const std::string& tz) {
   use_time_zone(tz);
   std::time_t secs = static_cast<std::time_t>(unix_ms / 1000);

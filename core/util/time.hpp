@@ -23,6 +23,9 @@ std::string iso_utc(std::int64_t unix_ms);
 // the process's TZ variable to the zone.
 std::string local_datetime(std::int64_t unix_ms, const std::string& tz);
 
+// The date in the time zone `tz`: "2026-11-28".
+std::string local_date(std::int64_t unix_ms, const std::string& tz);
+
 // True when the system knows the time zone name.
 bool known_time_zone(const std::string& tz);
 

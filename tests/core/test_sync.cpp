@@ -15,6 +15,7 @@
 #include <random>
 #include <set>
 
+#include "core/consult.hpp"
 #include "core/event.hpp"
 #include "core/member.hpp"
 #include "core/product.hpp"
@@ -315,6 +316,81 @@ TEST_CASE("attendance marks of an event are the event's node's: another school's
   exchange(nodes[1], s3);
   CHECK(list_participants(*s3.db, event).empty());
   CHECK(list_participants(*nodes[1].db, event).empty());
+}
+
+TEST_CASE("a question goes to the hub and its experts' nodes, its answers to the asker, the FAQ to everyone") {
+  auto nodes = network(3);
+  auto& hub = nodes[0];
+  auto& asker = nodes[1];
+  auto& expert_node = nodes[2];
+  auto& other = nodes[3];
+  std::string asker_person, expert;
+  {
+    Writer w(*expert_node.db, expert_node.wall());
+    auto org = w.create(tables::org, {{"kind", "school"}, {"name", "СОШ № 2"}, {"status", "active"}});
+    expert = w.create(tables::person, {{"name", "Эксперт"}, {"org", org}, {"status", "active"}});
+    asker_person = w.create(tables::person, {{"name", "Учитель"}, {"org", org}, {"status", "active"}});
+    w.commit();
+  }
+  exchange(expert_node, hub);
+  for (auto* n : {&asker, &other}) exchange(hub, *n);
+  auto count = [](Node& n, const char* table) {
+    return n.db->query_int(std::string("SELECT count(*) FROM ") + table + " WHERE deleted = 0");
+  };
+  auto ask = [&](const char* title) {
+    Writer w(*asker.db, asker.wall());
+    QuestionInput in;
+    in.person = asker_person;
+    in.direction = "gifted";
+    in.title = title;
+    in.text = "Текст";
+    auto id = ask_question(w, in, WorkCalendar{}, "Europe/Moscow");
+    w.commit();
+    return id;
+  };
+  auto q = ask("Вопрос для FAQ");
+  auto private_q = ask("Личный вопрос");
+  auto everywhere = [&] {
+    exchange(asker, hub);
+    exchange(expert_node, hub);
+    for (auto* n : {&asker, &expert_node, &other}) exchange(hub, *n);
+  };
+  everywhere();
+  CHECK(count(hub, "question") == 2);
+  CHECK(count(expert_node, "question") == 0);
+  CHECK(count(other, "question") == 0);
+  {
+    Writer w(*hub.db, hub.wall());
+    assign_question(w, q, {expert});
+    w.commit();
+  }
+  everywhere();
+  // The expert's node has the question whole; the other school still nothing.
+  CHECK(expert_node.db->query_int("SELECT count(*) FROM question WHERE title = 'Вопрос для FAQ' AND text = 'Текст'") ==
+        1);
+  CHECK(count(other, "question") == 0);
+  std::string answer;
+  {
+    Writer w(*expert_node.db, expert_node.wall());
+    answer = answer_question(w, q, expert, "Ответ эксперта");
+    w.commit();
+  }
+  everywhere();
+  CHECK(count(asker, "answer") == 1);
+  CHECK(count(other, "answer") == 0);
+  {
+    Writer w(*asker.db, asker.wall());
+    accept_answer(w, q, answer, true);
+    w.commit();
+  }
+  everywhere();
+  // Published by the asker's consent: the question and its answer are everyone's.
+  auto faq = list_faq(*other.db, std::nullopt, "2099-01-01");
+  REQUIRE(faq.size() == 1);
+  CHECK(faq[0].question.title == "Вопрос для FAQ");
+  CHECK(faq[0].answer.text == "Ответ эксперта");
+  CHECK(other.db->query_int("SELECT count(*) FROM question WHERE title = 'Личный вопрос'") == 0);
+  CHECK(canonical_dump(*asker.db).find("Личный вопрос") != std::string::npos);
 }
 
 TEST_CASE("a change set naming a field twice is refused, and nothing is written") {
