@@ -1,7 +1,7 @@
 # setevoe — the two commands of the README, and a few more.
 #   make demo    install what is missing, build, run the walk-through on a fresh database in demo/
 #   make test    install what is missing, build, run every test
-#   make bench   build in Release and print the benchmark table (BENCH_PRODUCTS, BENCH_ONLY=catalogue)
+#   make bench   build in Release and print the benchmark table (BENCH_PRODUCTS, BENCH_ONLY=catalogue|services)
 #   make sanitize  build with AddressSanitizer + UBSan and run the tests there
 #   make fuzz    build the libFuzzer targets with clang and run them for FUZZ_SECONDS in total
 .PHONY: all deps build demo test bench sanitize fuzz clean

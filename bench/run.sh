@@ -4,7 +4,8 @@
 # does not pass or fail.
 #   bash bench/run.sh BUILD_DIR
 # BENCH_PRODUCTS: products in the generated catalogue (default 200,000);
-# BENCH_ONLY=catalogue: only the catalogue rows (bench/catalogue.sh).
+# BENCH_ONLY=catalogue: only the catalogue rows (bench/catalogue.sh);
+# BENCH_ONLY=services: only the services rows (bench/services.sh).
 set -euo pipefail
 build=${1:-build-release}
 setevoe="$build/setevoe"
@@ -19,8 +20,13 @@ if [ "${BENCH_ONLY:-}" = catalogue ]; then
   echo
   bash "$(dirname "$0")/catalogue.sh" "$build" "$work" "$products"
   exit 0
+elif [ "${BENCH_ONLY:-}" = services ]; then
+  echo "setevoe benchmark, the services — $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, $(uname -m), build: $build"
+  echo
+  bash "$(dirname "$0")/services.sh" "$build" "$work"
+  exit 0
 elif [ -n "${BENCH_ONLY:-}" ]; then
-  echo "bench: BENCH_ONLY=$BENCH_ONLY; only 'catalogue' is known" >&2
+  echo "bench: BENCH_ONLY=$BENCH_ONLY; 'catalogue' and 'services' are known" >&2
   exit 64
 fi
 
@@ -218,6 +224,9 @@ rm -rf "$work/files"  # its gigabytes, before the catalogue
 # The catalogue: indexing, index size, search against the sqlite3 shell
 # (bench/catalogue.sh; BENCH_PRODUCTS to change its size).
 bash "$(dirname "$0")/catalogue.sh" "$build" "$work" "$products" > "$work/catalogue.md"
+rm -rf "$work/catalogue"
+# The plan, the calendar and overdue questions of a region (bench/services.sh).
+bash "$(dirname "$0")/services.sh" "$build" "$work" > "$work/services.md"
 
 echo
 echo "| replication | setevoe | anchor |"
@@ -258,3 +267,5 @@ PY
 cat "$work/files.md"
 echo
 cat "$work/catalogue.md"
+echo
+cat "$work/services.md"

@@ -30,6 +30,8 @@ const std::vector<Command>& commands() {
       {"node", N_("the other nodes of the network: keys, enrolment, last exchange"), setup_node},
       {"product", N_("the catalogue of methodological products: add, moderate, review, search"), setup_product},
       {"event", N_("the plan of educational events: registrations, attendance, certificates, calendar"), setup_event},
+      {"consult", N_("the «Консультация» service: questions to the experts, answers, the FAQ"), setup_consult},
+      {"agreement", N_("agreements on joint activity and creative cooperation between members"), setup_agreement},
   };
   return table;
 }

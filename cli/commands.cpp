@@ -11,6 +11,9 @@
 #include <iostream>
 
 #include "cli/app.hpp"
+#include "cli/output.hpp"
+#include "core/agreement.hpp"
+#include "core/consult.hpp"
 #include "core/event.hpp"
 #include "core/i18n.hpp"
 #include "core/member.hpp"
@@ -62,10 +65,11 @@ void values_for(const std::string& type_name, const CLI::App* app, Context& ctx,
   auto type = type_name.substr(0, type_name.find(':'));
   // The catalogue's STATUS is not the registry's; an event's TYPE and ROLE
   // are not a product's or a group's.
-  bool in_product = false, in_event = false;
+  bool in_product = false, in_event = false, in_consult = false;
   for (const auto* a = app; a; a = a->get_parent()) {
     in_product = in_product || a->get_name() == "product";
     in_event = in_event || a->get_name() == "event";
+    in_consult = in_consult || a->get_name() == "consult";
   }
   auto terms = [&](const std::vector<core::Term>& list) {
     for (const auto& t : list) c.add(t.code, tr(t.label));
@@ -76,6 +80,14 @@ void values_for(const std::string& type_name, const CLI::App* app, Context& ctx,
       c.add("org", tr("organisation"));
       c.add("person", tr("person"));
     }
+  } else if (type == "AGREEMENT_KIND") {
+    terms(core::agreement_kinds());
+  } else if (type == "AGREEMENT_STATUS") {
+    terms(core::agreement_statuses());
+  } else if (type == "DAYS") {
+    for (const char* d : {"7d", "30d", "60d", "90d"}) c.add(d);
+  } else if (type == "STATUS" && in_consult) {
+    terms(core::question_statuses());
   } else if (type == "STATUS" && in_product) {
     terms(core::product_statuses());
     c.add("all", tr("every status, archived too"));
@@ -104,7 +116,7 @@ void values_for(const std::string& type_name, const CLI::App* app, Context& ctx,
   } else if (type == "ZONE") {
     c.add("Europe/Moscow");
   } else if (type == "DIRECTION" || type == "ORG" || type == "GROUP" || type == "PERSON" || type == "MEMBER" ||
-             type == "SUBJECT" || type == "PRODUCT" || type == "EVENT") {
+             type == "SUBJECT" || type == "PRODUCT" || type == "EVENT" || type == "QUESTION" || type == "AGREEMENT") {
     // Ids come from the database; completion must never fail loudly.
     try {
       auto& db = ctx.db();
@@ -118,6 +130,23 @@ void values_for(const std::string& type_name, const CLI::App* app, Context& ctx,
         auto prefix = util::canonical_id_prefix(c.current);
         if (!prefix && !c.current.empty()) return;
         for (const auto& p : core::product_ids_by_prefix(db, prefix.value_or(""), 50)) c.add(p.first, p.second);
+        return;
+      }
+      if (type == "AGREEMENT") {
+        auto today = cli::today(ctx);
+        auto prefix = util::canonical_id_prefix(c.current);
+        for (const auto& a : core::list_agreements(db, core::AgreementFilter{}, today))
+          if (!prefix || a.id.rfind(*prefix, 0) == 0) c.add(a.id, "№ " + a.number + " " + a.title);
+        return;
+      }
+      if (type == "QUESTION") {
+        // Those still waiting first: what the hub assigns and experts answer.
+        core::QuestionFilter f;
+        f.limit = 200;
+        auto today = cli::today(ctx);
+        auto prefix = util::canonical_id_prefix(c.current);
+        for (const auto& q : core::list_questions(db, f, today))
+          if (q.status != "closed" && (!prefix || q.id.rfind(*prefix, 0) == 0)) c.add(q.id, q.title);
         return;
       }
       if (type == "EVENT") {

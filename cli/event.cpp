@@ -7,6 +7,7 @@
 
 #include "cli/app.hpp"
 #include "cli/output.hpp"
+#include "cli/thread.hpp"
 #include "core/bundle.hpp"
 #include "core/calendar.hpp"
 #include "core/event.hpp"
@@ -727,9 +728,7 @@ void setup_event(CLI::App& app, Context& ctx, std::function<void()>& action) {
         print_events(ctx, events);
         return;
       }
-      auto day = [](const std::optional<std::string>& d) {
-        return d ? d->substr(8, 2) + "." + d->substr(5, 2) + "." + d->substr(0, 4) : std::string("…");
-      };
+      auto day = [](const std::optional<std::string>& d) { return d ? date_text(*d) : std::string("…"); };
       ctx.out() << trf("The plan of educational events, {} – {}", day(filter.from), day(filter.to)) << "\n\n";
       if (events.empty()) {
         ctx.say(tr("No events in this period."));
@@ -762,6 +761,9 @@ void setup_event(CLI::App& app, Context& ctx, std::function<void()>& action) {
                  f);
     };
   });
+
+  setup_thread_commands(*event, ctx, action,
+                        {"event", "EVENT", [](Context& c, const std::string& ref) { return event_ref(c, ref); }, true});
 
   // ics
   struct IcsArgs {

@@ -131,6 +131,15 @@ std::string local_time(const std::string& iso, const std::string& tz) {
   return util::local_datetime(static_cast<std::int64_t>(timegm(&tm)) * 1000, tz);
 }
 
+std::string today(Context& ctx) {
+  return util::local_date(util::system_clock_ms(), ctx.self().time_zone);
+}
+
+std::string date_text(const std::string& ymd) {
+  if (ymd.size() != 10 || ymd[4] != '-' || ymd[7] != '-') return ymd;
+  return ymd.substr(8, 2) + "." + ymd.substr(5, 2) + "." + ymd.substr(0, 4);
+}
+
 void write_output(Context& ctx, const std::string& path, const std::string& content) {
   if (path == "-") {
     ctx.out() << content;

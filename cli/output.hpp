@@ -35,6 +35,12 @@ void print_record(Context& ctx, const util::Json& record, const std::vector<Colu
 // the time zone `tz`: "28.11.2026 22:46"; empty stays empty.
 std::string local_time(const std::string& iso, const std::string& tz);
 
+// Today in the node's time zone: "2026-11-28" (what statuses and due dates
+// are computed for).
+std::string today(Context& ctx);
+// A date as people read it: "2026-11-28" → "28.11.2026"; anything else as it is.
+std::string date_text(const std::string& ymd);
+
 // Writes `content` to `path` all or nothing (temporary name, then rename);
 // "-" writes to stdout.
 void write_output(Context& ctx, const std::string& path, const std::string& content);

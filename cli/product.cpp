@@ -8,6 +8,7 @@
 #include "cli/files.hpp"
 #include "cli/output.hpp"
 #include "cli/product.hpp"
+#include "cli/thread.hpp"
 #include "core/i18n.hpp"
 #include "core/product.hpp"
 #include "core/search/index.hpp"
@@ -486,6 +487,10 @@ void setup_product(CLI::App& app, Context& ctx, std::function<void()>& action) {
           " " + trf("«{}»: {}", p.title, rating_text(p.rating)));
     };
   });
+
+  setup_thread_commands(*product, ctx, action, {"product", "PRODUCT", [](Context& c, const std::string& ref) {
+                                                  return core::resolve_product(c.db(), ref);
+                                                }});
 
   setup_search_commands(*product, ctx, action);
 }

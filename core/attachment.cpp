@@ -93,8 +93,8 @@ constexpr const char* k_columns = "id, owner, entity, entity_id, role, name, med
 }  // namespace
 
 const std::vector<const TableSpec*>& tables_with_files() {
-  static const std::vector<const TableSpec*> all = {&tables::org, &tables::person, &tables::product,
-                                                     &tables::question, &tables::agreement};
+  static const std::vector<const TableSpec*> all = {&tables::org, &tables::person, &tables::product, &tables::question,
+                                                    &tables::agreement};
   return all;
 }
 

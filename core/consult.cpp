@@ -151,7 +151,9 @@ void assign_question(Writer& w, const std::string& id, const std::vector<std::st
 std::size_t assign_unassigned(Writer& w) {
   if (w.self().role != Role::hub)
     throw Error(ErrorKind::not_permitted, tr("experts are assigned by the district hub; this node is a school."));
-  Stmt s(w.db(), "SELECT id, direction FROM question WHERE deleted = 0 AND closed_at IS NULL AND experts = '[]'");
+  Stmt s(w.db(),
+         "SELECT id, direction FROM question q WHERE deleted = 0 AND closed_at IS NULL AND experts = '[]' AND NOT "
+         "EXISTS (SELECT 1 FROM answer a WHERE a.question = q.id AND a.deleted = 0)");
   std::vector<std::pair<std::string, std::string>> open;
   while (s.step()) open.emplace_back(s.column_text(0), s.column_text(1));
   std::size_t n = 0;
@@ -204,6 +206,12 @@ void accept_answer(Writer& w, const std::string& id, const std::string& answer, 
         trf("the question «{}» has no answer {}; 'setevoe consult show' lists its answers.", row.title, answer));
   if (found.size() > 1)
     throw Error(ErrorKind::usage, trf("«{}» matches {} answers; give more digits of the id.", answer, found.size()));
+  // What every node has received cannot be called back: once in the FAQ,
+  // the answer stays there.
+  if (publish && !*publish && tables::question.public_row(db, id))
+    throw Error(ErrorKind::usage, trf("the answer to «{}» is in the network's FAQ already, and every node has it; "
+                                      "it cannot be withdrawn from there.",
+                                      row.title));
   Fields f = {{"accepted", found[0]}, {"accepted_at", util::iso_utc(w.now_ms())}};
   if (publish) f.push_back({"publish", std::int64_t{*publish ? 1 : 0}});
   w.update(tables::question, id, f);

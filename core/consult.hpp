@@ -79,8 +79,8 @@ std::string ask_question(Writer& w, const QuestionInput& in, const WorkCalendar&
 // appointed for the question's direction. Errors: not_permitted (a school),
 // usage (closed; no experts of the direction), not_found.
 void assign_question(Writer& w, const std::string& id, const std::vector<std::string>& experts);
-// A hub assigns every open question without experts to its direction's
-// experts; returns how many it assigned (questions of directions without
+// A hub assigns every open question without experts or answers to its
+// direction's experts; returns how many it assigned (questions of directions without
 // experts are left).
 std::size_t assign_unassigned(Writer& w);
 // An expert's answer. The expert must be assigned to the question or
@@ -88,8 +88,8 @@ std::size_t assign_unassigned(Writer& w);
 // expert of it), not_found.
 std::string answer_question(Writer& w, const std::string& id, const std::string& expert, std::string_view text);
 // The asker marks the answer that solved it (an id prefix of one of its
-// answers); `publish` sets whether it may go into the FAQ. Errors:
-// not_permitted (another node's question), usage, not_found.
+// answers); `publish` sets whether it may go into the FAQ (once there, it
+// stays). Errors: not_permitted (another node's question), usage, not_found.
 void accept_answer(Writer& w, const std::string& id, const std::string& answer, std::optional<bool> publish);
 // Closes or reopens a question (its node or a hub). Errors: usage (closed
 // already; not closed), not_permitted.

@@ -8,6 +8,7 @@
 #include <cctype>
 #include <chrono>
 #include <cstring>
+#include <map>
 #include <tuple>
 
 #include "core/fields.hpp"
@@ -15,6 +16,7 @@
 #include "core/node.hpp"
 #include "core/product.hpp"
 #include "core/util/hash.hpp"
+#include "core/util/json.hpp"
 #include "core/util/text.hpp"
 #include "core/util/time.hpp"
 #include "core/util/uuid.hpp"
@@ -260,14 +262,24 @@ constexpr const char* k_event_columns =
     "e.sections";
 constexpr const char* k_event_from = "FROM event e LEFT JOIN org o ON o.id = e.organiser AND o.deleted = 0";
 
+// What the rows of a list refer to, read once: a year's plan is thousands
+// of events, each naming directions.
 struct Details {
-  Stmt directions, products;
-  explicit Details(Db& db)
-      : directions(db,
-                   "SELECT d.id, d.code, d.name, d.owner FROM json_each(?) j JOIN direction d ON d.id = j.value "
-                   "AND d.deleted = 0 ORDER BY j.key"),
-        products(db, "SELECT value FROM json_each(?) ORDER BY key") {}
+  std::map<std::string, Direction, std::less<>> directions;
+  explicit Details(Db& db) {
+    Stmt s(db, "SELECT id, code, name, owner FROM direction WHERE deleted = 0");
+    while (s.step()) {
+      Direction d{s.column_text(0), s.column_text(1), s.column_text(2), s.column_text(3)};
+      directions.emplace(d.id, d);
+    }
+  }
 };
+
+// A JSON array of strings as stored; a damaged one reads as empty (db check
+// reports it).
+std::vector<std::string> strings_of(const std::string& json) {
+  return util::parse_string_array(json).value_or(std::vector<std::string>{});
+}
 
 Event read_event(const Stmt& s, Details& d) {
   Event e;
@@ -282,23 +294,16 @@ Event read_event(const Stmt& s, Details& d) {
   e.url = s.column_text(8);
   e.organiser_id = s.column_text(9);
   e.organiser_name = s.column_text(10);
-  d.directions.reset();
-  d.directions.bind(1, s.column_text(11));
-  while (d.directions.step())
-    e.directions.push_back({d.directions.column_text(0), d.directions.column_text(1), d.directions.column_text(2),
-                            d.directions.column_text(3)});
-  d.products.reset();
-  d.products.bind(1, s.column_text(12));
-  while (d.products.step()) e.product_ids.push_back(d.products.column_text(0));
+  for (const auto& id : strings_of(s.column_text(11)))
+    if (auto it = d.directions.find(id); it != d.directions.end()) e.directions.push_back(it->second);
+  e.product_ids = strings_of(s.column_text(12));
   e.status = s.column_text(13);
   e.cancel_reason = s.column_optional(14);
   e.cancelled_at = s.column_optional(15);
   std::tie(e.created_at, e.updated_at) = row_times(s.column_text(16), e.id);
   e.registrations = s.column_int(17);
   e.revision = s.column_int(18);
-  d.products.reset();
-  d.products.bind(1, s.column_text(19));
-  while (d.products.step()) e.sections.push_back(d.products.column_text(0));
+  e.sections = strings_of(s.column_text(19));
   return e;
 }
 

@@ -64,8 +64,8 @@ struct TableSpec {
 
 // Whether `node` (of role `role`) may receive row `id` of `table`: the
 // hubs, the owner, and the row's scope (personal data, drafts, questions).
-bool in_scope(Db& db, const TableSpec& table, const std::string& id, const std::string& owner,
-              const std::string& node, std::string_view role);
+bool in_scope(Db& db, const TableSpec& table, const std::string& id, const std::string& owner, const std::string& node,
+              std::string_view role);
 
 // Why a school may not write `value` into `field` of `table` (a translated
 // message), or empty when it may.

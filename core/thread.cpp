@@ -77,7 +77,16 @@ std::string add_post(Writer& w, const std::string& entity, const std::string& en
   }
   auto text = checked_text(in.text, tr("text"), 20000);
   std::optional<std::string> paper;
-  if (in.paper) paper = resolve_product(db, *in.paper);
+  if (in.paper) {
+    paper = resolve_product(db, *in.paper);
+    // The thread is every node's; a draft is only its owner's and the hub's.
+    auto p = get_product(db, *paper);
+    if (!p.published_at)
+      throw Error(ErrorKind::usage, trf("«{}» is not published; a paper is a published product of the catalogue: "
+                                        "submit it with 'setevoe product submit', and post it once the hub has "
+                                        "published it.",
+                                        p.title));
+  }
   if (text.empty() && !paper)
     throw Error(ErrorKind::usage, tr("the message is empty; give it with --text (or present a paper with --paper)."));
   auto person = resolve_member(db, in.person, "person");

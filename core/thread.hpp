@@ -35,7 +35,8 @@ struct PostInput {
 // A message on an event or a product (`entity`: "event" or "product", the
 // id resolved). Errors: usage (no text and no paper; a section the event
 // does not have, or any section elsewhere; a paper on a product; a reply to
-// a message of another thread; a cancelled event), not_found (the person,
+// a message of another thread; a cancelled event; a paper not published),
+// not_found (the person,
 // the paper, the message replied to).
 std::string add_post(Writer& w, const std::string& entity, const std::string& entity_id, const PostInput& in);
 // The author's node changes the text. Errors: not_permitted (another

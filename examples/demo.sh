@@ -16,7 +16,12 @@
 # events planned at a school, teachers registered there and at the other
 # school, a past contest's attendance, places and signed certificates, the
 # plan and a certificate checked offline at the other school after the
-# bundles, the plan as an iCalendar file; the database is checked and backed up.
+# bundles, the plan as an iCalendar file; a question to the experts asked at a
+# school, assigned and answered at the hub, accepted at the school and
+# published into the FAQ that the other school receives; an agreement between
+# the two schools with obligations and a scan, refused to the other school's
+# hand; a message in an internet conference's section; the database is checked
+# and backed up.
 #
 # Usage: bash examples/demo.sh PATH/TO/setevoe DIR
 #   DIR is deleted and made again; a DIR that this script did not make is left alone.
@@ -326,17 +331,62 @@ hub bundle pack --to "$SCH1" -o "$DIR/usb/hub-events-to-sch1.zip"
 school bundle merge "$DIR/usb/hub-events-to-sch1.zip"
 school event show "Формирующее оценивание на уроках математики"
 
-step "32. Журнал обмена района"
+step "32. «Консультация»: учитель школы № 1 задаёт вопрос экспертам; вопрос уходит в район (п. 5.1 Положения)"
+echo "Вопрос приложен к файлу с задачами; ответ разрешено опубликовать в базе ответов сети." > "$DIR/задачи-олимпиады.txt"
+school consult ask --by "Ахмадова Зарема Лечиевна" --direction gifted \
+  --title "Как готовить пятиклассников к олимпиаде по математике?" \
+  --text "С каких задач начинать в сентябре и как вести учёт результатов?" \
+  --attach "$DIR/задачи-олимпиады.txt" --publish
+school bundle pack --to hub -o "$DIR/usb/sch1-consult-to-hub.zip"
+hub bundle merge "$DIR/usb/sch1-consult-to-hub.zip"
+hub consult assign "Как готовить пятиклассников к олимпиаде по математике?"
+hub consult answer "Как готовить пятиклассников к олимпиаде по математике?" --by "Байсултанова Хеда Мусаевна" \
+  --text "Начните с задач школьного этапа прошлых лет; раз в месяц проводите мини-олимпиаду и ведите таблицу результатов."
+school2 consult list
+echo "(в Брагунской СОШ вопроса нет: он идёт только в район и к назначенным экспертам)"
+
+step "33. Ответ приходит в школу № 1; учитель принимает его, и он попадает в базу ответов всей сети"
+hub bundle pack --to "$SCH1" -o "$DIR/usb/hub-consult-to-sch1.zip"
+school bundle merge "$DIR/usb/hub-consult-to-sch1.zip"
+school consult show "Как готовить пятиклассников к олимпиаде по математике?"
+ANSWER=$(school --format json consult show "Как готовить пятиклассников к олимпиаде по математике?" | python3 -c 'import json,sys; print(json.load(sys.stdin)["answers"][0]["id"])')
+school consult accept "Как готовить пятиклассников к олимпиаде по математике?" "$ANSWER"
+school bundle pack --to hub -o "$DIR/usb/sch1-accept-to-hub.zip"
+hub bundle merge "$DIR/usb/sch1-accept-to-hub.zip"
+hub bundle pack --to "МБОУ «Брагунская СОШ»" -o "$DIR/usb/hub-faq-to-brag.zip"
+school2 bundle merge "$DIR/usb/hub-faq-to-brag.zip"
+school2 consult faq
+
+step "34. Соглашение о совместной деятельности двух школ (п. 3.2.1 Положения) и обсуждение на интернет-конференции"
+school agreement add --number "12/$(date +%Y)" --date "$(date +%d.%m.%Y)" --kind joint-activity \
+  --title "О сетевом взаимодействии по формированию функциональной грамотности" \
+  --party "СОШ № 1 Гудермес" --party "Брагунская СОШ" --subject "Совместные семинары, обмен КИМ и открытыми уроками" \
+  --valid-to "$(date -d '+1 year -1 day' +%d.%m.%Y)"
+school agreement obligation "12/$(date +%Y)" --party "СОШ № 1 Гудермес" --text "Проводит два методических семинара в четверть"
+school agreement obligation "12/$(date +%Y)" --party "Брагунская СОШ" --text "Готовит КИМ по математике для 5–9 классов"
+school agreement attach "12/$(date +%Y)" "$DIR/рекомендации.pdf"
+school bundle pack --to hub -o "$DIR/usb/sch1-agreement-to-hub.zip"
+hub bundle merge "$DIR/usb/sch1-agreement-to-hub.zip"
+hub bundle pack --to "МБОУ «Брагунская СОШ»" -o "$DIR/usb/hub-agreement-to-brag.zip"
+school2 bundle merge "$DIR/usb/hub-agreement-to-brag.zip"
+school2 agreement show "12/$(date +%Y)"
+school2 agreement terminate "12/$(date +%Y)" --date "$(date +%d.%m.%Y)" --reason "чужое" \
+  || echo "(отказано: расторгнуть соглашение может только узел, который его зарегистрировал, или район)"
+school2 event post "Функциональная грамотность: опыт школ района" --by "Хамзатова Элина Руслановна" \
+  --section "Математическая грамотность" --text "Поделимся КИМ по соглашению 12/$(date +%Y): задачи PISA для 7 класса."
+school2 event thread "Функциональная грамотность: опыт школ района"
+
+step "35. Журнал обмена района"
 hub bundle log
 hub node list
 
-step "33. Проверка базы района"
+step "36. Проверка базы района"
 hub db check
 
-step "34. Резервная копия базы района (вместе с приложенными файлами)"
+step "37. Резервная копия базы района (вместе с приложенными файлами)"
 hub db backup "$DIR/hub-backup.db"
 
-step "35. Состояние узла после всех шагов"
+step "38. Состояние узла после всех шагов"
 hub status
 
 printf '\nГотово. Все файлы примера лежат в %s\n' "$DIR"

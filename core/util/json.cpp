@@ -123,4 +123,128 @@ void Json::dump_to(std::string& out, int indent, int depth) const {
   }
 }
 
+namespace {
+
+void append_utf8(std::string& out, std::uint32_t cp) {
+  if (cp < 0x80) {
+    out += static_cast<char>(cp);
+  } else if (cp < 0x800) {
+    out += static_cast<char>(0xC0 | (cp >> 6));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  } else if (cp < 0x10000) {
+    out += static_cast<char>(0xE0 | (cp >> 12));
+    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  } else {
+    out += static_cast<char>(0xF0 | (cp >> 18));
+    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
+    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  }
+}
+
+}  // namespace
+
+std::optional<std::vector<std::string>> parse_string_array(std::string_view j) {
+  std::size_t i = 0;
+  auto space = [&] {
+    while (i < j.size() && (j[i] == ' ' || j[i] == '\n' || j[i] == '\r' || j[i] == '\t')) ++i;
+  };
+  auto hex4 = [&](std::uint32_t& out) {
+    if (i + 4 > j.size()) return false;
+    out = 0;
+    for (int k = 0; k < 4; ++k) {
+      char c = j[i++];
+      out <<= 4;
+      if (c >= '0' && c <= '9')
+        out |= static_cast<std::uint32_t>(c - '0');
+      else if (c >= 'a' && c <= 'f')
+        out |= static_cast<std::uint32_t>(c - 'a' + 10);
+      else if (c >= 'A' && c <= 'F')
+        out |= static_cast<std::uint32_t>(c - 'A' + 10);
+      else
+        return false;
+    }
+    return true;
+  };
+  std::vector<std::string> out;
+  space();
+  if (i >= j.size() || j[i++] != '[') return std::nullopt;
+  space();
+  if (i < j.size() && j[i] == ']') {
+    ++i;
+    space();
+    return i == j.size() ? std::optional(out) : std::nullopt;
+  }
+  while (true) {
+    space();
+    if (i >= j.size() || j[i++] != '"') return std::nullopt;
+    std::string s;
+    while (true) {
+      if (i >= j.size()) return std::nullopt;
+      char c = j[i++];
+      if (c == '"') break;
+      if (static_cast<unsigned char>(c) < 0x20) return std::nullopt;
+      if (c != '\\') {
+        s += c;
+        continue;
+      }
+      if (i >= j.size()) return std::nullopt;
+      char e = j[i++];
+      switch (e) {
+        case '"':
+          s += '"';
+          break;
+        case '\\':
+          s += '\\';
+          break;
+        case '/':
+          s += '/';
+          break;
+        case 'b':
+          s += '\b';
+          break;
+        case 'f':
+          s += '\f';
+          break;
+        case 'n':
+          s += '\n';
+          break;
+        case 'r':
+          s += '\r';
+          break;
+        case 't':
+          s += '\t';
+          break;
+        case 'u': {
+          std::uint32_t cp = 0;
+          if (!hex4(cp)) return std::nullopt;
+          if (cp >= 0xD800 && cp <= 0xDBFF) {  // a surrogate pair
+            std::uint32_t low = 0;
+            if (i + 2 > j.size() || j[i] != '\\' || j[i + 1] != 'u') return std::nullopt;
+            i += 2;
+            if (!hex4(low) || low < 0xDC00 || low > 0xDFFF) return std::nullopt;
+            cp = 0x10000 + ((cp - 0xD800) << 10) + (low - 0xDC00);
+          } else if (cp >= 0xDC00 && cp <= 0xDFFF) {
+            return std::nullopt;
+          }
+          append_utf8(s, cp);
+          break;
+        }
+        default:
+          return std::nullopt;
+      }
+    }
+    out.push_back(std::move(s));
+    space();
+    if (i >= j.size()) return std::nullopt;
+    char c = j[i++];
+    if (c == ']') break;
+    if (c != ',') return std::nullopt;
+  }
+  space();
+  if (i != j.size()) return std::nullopt;
+  return out;
+}
+
 }  // namespace setevoe::util

@@ -1,5 +1,6 @@
 // A small JSON value for output (stable key order as inserted) and its
-// serialisation. Nothing here parses JSON.
+// serialisation; and the one form setevoe reads back itself, an array of
+// strings (the multi-valued fields of records).
 #pragma once
 
 #include <cstdint>
@@ -56,5 +57,10 @@ class Json {
 
 // s as a JSON string literal, with quotes.
 std::string json_quote(std::string_view s);
+
+// The strings of a JSON array of strings (["a","b\u00e9"]), as
+// core::json_array writes them; nothing when it is anything else. Lists of
+// thousands of records read them without a query each.
+std::optional<std::vector<std::string>> parse_string_array(std::string_view json);
 
 }  // namespace setevoe::util

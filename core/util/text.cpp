@@ -61,11 +61,21 @@ void each_codepoint(std::string_view s, F&& f) {
 }
 }  // namespace
 
+namespace {
+
+// The columns of a character: Latin and Cyrillic letters (nearly all that
+// tables show) without asking utf8proc.
+int char_width(utf8proc_int32_t cp) {
+  if ((cp >= 0x20 && cp < 0x7F) || (cp >= 0x400 && cp < 0x483) || (cp >= 0x48A && cp < 0x530)) return 1;
+  return std::max(utf8proc_charwidth(cp), 0);
+}
+
+}  // namespace
+
 std::size_t display_width(std::string_view s) {
   std::size_t width = 0;
   each_codepoint(s, [&](utf8proc_int32_t cp, std::size_t, std::size_t) {
-    int w = utf8proc_charwidth(cp);
-    width += static_cast<std::size_t>(std::max(w, 0));
+    width += static_cast<std::size_t>(char_width(cp));
     return true;
   });
   return width;
@@ -76,7 +86,7 @@ std::string fit_width(std::string_view s, std::size_t width) {
   if (width == 0) return {};
   std::size_t used = 0, end = 0;
   each_codepoint(s, [&](utf8proc_int32_t cp, std::size_t offset, std::size_t len) {
-    auto w = static_cast<std::size_t>(std::max(utf8proc_charwidth(cp), 0));
+    auto w = static_cast<std::size_t>(char_width(cp));
     if (used + w > width - 1) return false;
     used += w;
     end = offset + len;

@@ -18,12 +18,39 @@ std::int64_t system_clock_ms() {
   return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
 }
 
+namespace {
+
+// Digits into a buffer: times are formatted for every row of long lists.
+char* digits(char* p, long value, int width) {
+  for (int i = width - 1; i >= 0; --i, value /= 10) p[i] = static_cast<char>('0' + value % 10);
+  return p + width;
+}
+
+}  // namespace
+
 std::string iso_utc(std::int64_t unix_ms) {
   std::time_t secs = static_cast<std::time_t>(unix_ms / 1000);
   std::tm tm{};
   gmtime_r(&secs, &tm);
-  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
-                     tm.tm_hour, tm.tm_min, tm.tm_sec, unix_ms % 1000);
+  if (tm.tm_year + 1900 < 0 || tm.tm_year + 1900 > 9999)
+    return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
+                       tm.tm_hour, tm.tm_min, tm.tm_sec, unix_ms % 1000);
+  char buf[24];
+  char* p = digits(buf, tm.tm_year + 1900, 4);
+  *p++ = '-';
+  p = digits(p, tm.tm_mon + 1, 2);
+  *p++ = '-';
+  p = digits(p, tm.tm_mday, 2);
+  *p++ = 'T';
+  p = digits(p, tm.tm_hour, 2);
+  *p++ = ':';
+  p = digits(p, tm.tm_min, 2);
+  *p++ = ':';
+  p = digits(p, tm.tm_sec, 2);
+  *p++ = '.';
+  p = digits(p, static_cast<long>(((unix_ms % 1000) + 1000) % 1000), 3);
+  *p++ = 'Z';
+  return std::string(buf, p);
 }
 
 bool known_time_zone(const std::string& tz) {
@@ -39,7 +66,11 @@ namespace {
 // so TZ is set once (tzset reads the zone file) and changed only for
 // another zone.
 void use_time_zone(const std::string& tz) {
-  static std::string current;
+  static std::string asked, current;
+  // Listing thousands of times asks for the same zone each time: the zone
+  // file is looked for once.
+  if (tz == asked && !asked.empty()) return;
+  asked = tz;
   auto zone = known_time_zone(tz) ? tz : std::string("UTC");
   if (zone != current) {
     setenv("TZ", zone.c_str(), 1);
@@ -55,8 +86,20 @@ std::string local_datetime(std::int64_t unix_ms, const std::string& tz) {
   std::time_t secs = static_cast<std::time_t>(unix_ms / 1000);
   std::tm tm{};
   localtime_r(&secs, &tm);
-  return fmt::format("{:02}.{:02}.{:04} {:02}:{:02}", tm.tm_mday, tm.tm_mon + 1, tm.tm_year + 1900, tm.tm_hour,
-                     tm.tm_min);
+  if (tm.tm_year + 1900 < 0 || tm.tm_year + 1900 > 9999)
+    return fmt::format("{:02}.{:02}.{:04} {:02}:{:02}", tm.tm_mday, tm.tm_mon + 1, tm.tm_year + 1900, tm.tm_hour,
+                       tm.tm_min);
+  char buf[16];
+  char* p = digits(buf, tm.tm_mday, 2);
+  *p++ = '.';
+  p = digits(p, tm.tm_mon + 1, 2);
+  *p++ = '.';
+  p = digits(p, tm.tm_year + 1900, 4);
+  *p++ = ' ';
+  p = digits(p, tm.tm_hour, 2);
+  *p++ = ':';
+  p = digits(p, tm.tm_min, 2);
+  return std::string(buf, p);
 }
 
 std::optional<std::string> parse_date(std::string_view s) {

@@ -14,8 +14,8 @@ from setevoe_test import SetevoeTest, main, BINARY, SOURCE
 MAN = os.path.join(SOURCE, "man")
 COMPLETIONS = os.path.join(SOURCE, "completions")
 BASH_COMPLETION = "/usr/share/bash-completion/bash_completion"
-# cli/ files that are not commands
-NOT_COMMANDS = {"files", "main", "app", "output", "commands"}
+# cli/ files that are not commands (files and thread serve several commands)
+NOT_COMMANDS = {"files", "thread", "main", "app", "output", "commands"}
 
 
 def read(path):

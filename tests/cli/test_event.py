@@ -285,5 +285,116 @@ class Exchange(Network):
         self.assertEqual(self.ok("--format", "json", "event", "show", e, db=self.s2).json()["status"], "cancelled")
 
 
+class Conference(Network):
+    """An internet conference: sections, papers, threads written on several
+    nodes at once, edits by the author's node, a message hidden by the hub."""
+
+    def setUp(self):
+        super().setUp()
+        self.enrol(self.s1, S1)
+        self.enrol(self.s2, S2)
+        self.org = self.add_org(self.hub, S1)
+        self.a = self.add_person(self.hub, TEACHER, self.org)
+        self.b = self.add_person(self.hub, COLLEAGUE, self.org)
+        self.event = self.ok("--format", "json", "event", "add", "--type", "интернет-конференция", "--title",
+                             "Функциональная грамотность", "--start", "10.12.2030 10:00", "--url",
+                             "https://example.org/conf", "--organiser", self.org, "--section",
+                             "Математическая грамотность", "--section", "Читательская грамотность",
+                             db=self.hub).json()["id"]
+        self.merge(self.s1, self.pack(self.hub, S1))
+        self.merge(self.s2, self.pack(self.hub, S2))
+
+    def round(self):
+        self.merge(self.hub, self.pack(self.s1, "hub"))
+        self.merge(self.hub, self.pack(self.s2, "hub"))
+        self.merge(self.s1, self.pack(self.hub, S1))
+        self.merge(self.s2, self.pack(self.hub, S2))
+
+    def post(self, db, *args):
+        return self.ok("--format", "json", "event", "post", self.event, *args, db=db).json()
+
+    def test_threads_from_several_nodes_meet_in_time_order(self):
+        paper = self.ok("--format", "json", "product", "add", "--type", "recommendations", "--title",
+                        "Задачи PISA на уроках математики", "--author", TEACHER, db=self.s1).json()["id"]
+        self.assertIn("not published", self.fails(64, "event", "post", self.event, "--by", TEACHER, "--paper", paper,
+                                                  db=self.s1).err)
+        self.ok("product", "submit", paper, db=self.s1)
+        self.round()
+        self.ok("product", "publish", paper, db=self.hub)
+        self.round()
+        first = self.post(self.s1, "--by", TEACHER, "--section", "математическая грамотность", "--paper", paper,
+                          "--text", "Представляю доклад.")
+        self.assertEqual(first["section"], "Математическая грамотность")
+        second = self.post(self.s2, "--by", COLLEAGUE, "--section", "Читательская грамотность", "--text",
+                           "Вопрос секции чтения.")
+        self.round()
+        reply = self.post(self.s2, "--by", COLLEAGUE, "--reply-to", first["id"][:13], "--text", "Спасибо за доклад!")
+        own = self.post(self.s1, "--by", TEACHER, "--reply-to", first["id"], "--text", "Добавлю слайды позже.")
+        self.round()
+        self.round()
+        threads = [[(p["id"], p["depth"]) for p in
+                    self.ok("--format", "json", "event", "thread", self.event, db=db).json()]
+                   for db in (self.hub, self.s1, self.s2)]
+        self.assertEqual(threads[0], threads[1])
+        self.assertEqual(threads[0], threads[2])
+        ids = [i for i, _ in threads[0]]
+        self.assertEqual(ids[0], first["id"])
+        self.assertEqual(set(ids[1:3]), {reply["id"], own["id"]})
+        self.assertEqual(ids[3], second["id"])
+        self.assertEqual([d for _, d in threads[0]], [0, 1, 1, 0])
+        shown = self.ok("event", "thread", self.event, "--section", "Математическая грамотность", db=self.s2).out
+        self.assertIn("Paper: «Задачи PISA на уроках математики»", shown)
+        self.assertIn("↳", shown)
+        self.assertNotIn("Вопрос секции чтения", shown)
+        # The author's node edits; another node may not.
+        self.assertIn("belongs to the node", self.fails(77, "event", "edit-post", first["id"], "--text", "Чужое",
+                                                        db=self.s2).err)
+        self.ok("event", "edit-post", first["id"][:13], "--text", "Представляю доклад (исправлено).", db=self.s1)
+        # A school does not hide; the hub does, with a reason the others read.
+        self.assertIn("district hub", self.fails(77, "event", "hide-post", second["id"], "--reason", "спам",
+                                                 db=self.s1).err)
+        self.fails(64, "event", "hide-post", second["id"], db=self.hub)
+        self.ok("event", "hide-post", second["id"], "--reason", "не по теме", db=self.hub)
+        self.round()
+        at_school = self.ok("event", "thread", self.event, db=self.s1).out
+        self.assertIn("(исправлено)", at_school)
+        self.assertIn("[hidden by the moderator: не по теме]", at_school)
+        self.assertNotIn("Вопрос секции чтения", at_school)
+        hidden = [p for p in self.ok("--format", "json", "event", "thread", self.event, db=self.s1).json()
+                  if p["id"] == second["id"]][0]
+        self.assertEqual((hidden["hidden"], hidden["text"]), (True, None))
+        self.ok("event", "hide-post", second["id"], "--show", db=self.hub)
+        self.assertIn("Вопрос секции чтения", self.ok("event", "thread", self.event, db=self.hub).out)
+
+    def test_thread_refusals(self):
+        before = canonical(self.s1)
+        for code, args, words in [
+            (64, ["--by", TEACHER], "empty"),
+            (64, ["--by", TEACHER, "--text", "x", "--section", "Химия"], "no section «Химия»"),
+            (66, ["--by", "Никто", "--text", "x"], "Никто"),
+            (64, ["--by", TEACHER, "--text", "x", "--reply-to", "ab"], "not a message's id"),
+            (66, ["--by", TEACHER, "--text", "x", "--reply-to", "0190aaaa"], "no message"),
+            (66, ["--by", TEACHER, "--text", "x", "--paper", "Нет такого"], "Нет такого"),
+        ]:
+            with self.subTest(args=args):
+                self.assertIn(words, self.fails(code, "event", "post", self.event, *args, db=self.s1).err)
+        self.assertEqual(canonical(self.s1), before)
+        self.assertIn("No messages yet", self.ok("event", "thread", self.event, db=self.s1).out)
+
+    def test_a_products_thread(self):
+        p = self.ok("--format", "json", "product", "add", "--type", "kim", "--title", "КИМ по алгебре", "--author",
+                    TEACHER, db=self.s1).json()["id"]
+        m = self.ok("--format", "json", "product", "post", p, "--by", COLLEAGUE, "--text", "Где ответы?",
+                    db=self.s1).json()
+        self.ok("product", "post", p, "--by", TEACHER, "--reply-to", m["id"], "--text", "В приложении.", db=self.s1)
+        out = self.ok("product", "thread", p, db=self.s1).out
+        self.assertLess(out.index("Где ответы?"), out.index("В приложении."))
+        # A draft's thread stays where the draft is.
+        self.round()
+        self.assertEqual(self.ok("--format", "json", "product", "thread", p, db=self.hub).json()[0]["text"],
+                         "Где ответы?")
+        self.fails(66, "product", "thread", p, db=self.s2)
+
+
 if __name__ == "__main__":
     main()

@@ -63,6 +63,7 @@ struct Conference {
     pf.title = "Задачи PISA на уроках";
     pf.authors = std::vector<std::pair<std::string, std::string>>{{a, "author"}};
     product = add_product(w, pf);
+    publish_product(w, product, std::nullopt);
     w.commit();
   }
   std::string post(const std::string& entity, const std::string& id, PostInput in) {
