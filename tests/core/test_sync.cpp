@@ -15,6 +15,7 @@
 #include <random>
 #include <set>
 
+#include "core/agreement.hpp"
 #include "core/consult.hpp"
 #include "core/event.hpp"
 #include "core/member.hpp"
@@ -580,7 +581,7 @@ class Scenario {
     Writer w(*n.db, n.wall());
     auto orgs = writable(n, "org", false);
     auto people = writable(n, "person", false);
-    switch (m_rng() % 24) {
+    switch (m_rng() % 26) {
       case 0:
         w.create(tables::org, {{"kind", "school"}, {"name", pick(names)}, {"status", "active"}});
         break;
@@ -784,6 +785,44 @@ class Scenario {
           }
         } catch (const Error&) {
           return;  // another node's question, closed, not closed, a removed expert
+        }
+        break;
+      }
+      case 24:
+      case 25: {  // agreements between orgs: registered, obligations, edits, terminations
+        Stmt os(*n.db, "SELECT id FROM org WHERE deleted = 0 ORDER BY id");
+        std::vector<std::string> all;
+        while (os.step()) all.push_back(os.column_text(0));
+        auto mine = writable(n, "agreement", false);
+        try {
+          auto r = m_rng() % 4;
+          if (r == 0 || mine.empty()) {
+            if (all.size() < 2) return;
+            AgreementFields f;
+            f.number = std::to_string(m_rng() % 100) + "/2027";
+            f.date = "2027-01-1" + std::to_string(m_rng() % 10);
+            f.kind = m_rng() % 2 ? "joint-activity" : "creative-cooperation";
+            f.title = pick(names);
+            f.subject = pick(names);
+            auto a = m_rng() % all.size(), b = (a + 1 + m_rng() % (all.size() - 1)) % all.size();
+            f.parties = std::vector<std::string>{all[a], all[b]};
+            add_agreement(w, f);
+          } else if (r == 1) {
+            auto id = pick(mine);
+            Stmt p(*n.db, "SELECT value FROM agreement, json_each(parties) WHERE agreement.id = ? ORDER BY key");
+            p.bind(1, id);
+            if (!p.step()) return;
+            add_obligation(w, id, p.column_text(0), pick(names));
+          } else if (r == 2) {
+            AgreementFields f;
+            f.subject = pick(names);
+            if (m_rng() % 2) f.valid_to = "2028-0" + std::to_string(1 + m_rng() % 9) + "-01";
+            edit_agreement(w, pick(mine), f);
+          } else {
+            terminate_agreement(w, pick(mine), "2027-06-01", pick(names));
+          }
+        } catch (const Error&) {
+          return;  // terminated, an org removed, the same org drawn
         }
         break;
       }

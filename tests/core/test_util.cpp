@@ -3,6 +3,7 @@
 
 #include <random>
 
+#include "core/fields.hpp"
 #include "core/util/csv.hpp"
 #include "core/util/json.hpp"
 #include "core/util/text.hpp"
@@ -170,4 +171,18 @@ TEST_CASE("CSV survives hostile input and what it reads writes back the same") {
     for (std::size_t i = 0; i < rows->size(); ++i) CHECK((*rows2)[i + 1].fields == (*rows)[i].fields);
   }
   CHECK(parsed > 100);
+}
+
+TEST_CASE("arrays of strings read back as written, anything else refused") {
+  using setevoe::util::parse_string_array;
+  CHECK(parse_string_array("[]") == std::vector<std::string>{});
+  CHECK(parse_string_array(" [ \"a\" , \"b\" ] ") == std::vector<std::string>{"a", "b"});
+  CHECK(parse_string_array(R"(["Гудермес","\"кавычки\"","\\","\n\t","\u00e9\u0416","\ud83d\ude00"])") ==
+        std::vector<std::string>{"Гудермес", "\"кавычки\"", "\\", "\n\t", "éЖ", "😀"});
+  for (const char* bad : {"", "[", "[\"a\"", "[\"a\",]", "[1]", "{}", "[\"a\"] x", "[\"\\x\"]", "[\"\\ud83d\"]",
+                          "[\"\\u12\"]", "[\"a\nb\"]", "null"})
+    CHECK_FALSE(parse_string_array(bad));
+  // What json_array writes, read back.
+  std::vector<std::string> items = {"01900000-0000-7000-8000-000000000001", "Секция «А»; \"Б\""};
+  CHECK(parse_string_array(setevoe::core::json_array(items)) == items);
 }
