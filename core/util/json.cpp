@@ -1,6 +1,8 @@
 // JSON output values.
 #include "core/util/json.hpp"
 
+#include <utf8proc.h>
+
 #include <fmt/format.h>
 
 namespace setevoe::util {
@@ -123,28 +125,6 @@ void Json::dump_to(std::string& out, int indent, int depth) const {
   }
 }
 
-namespace {
-
-void append_utf8(std::string& out, std::uint32_t cp) {
-  if (cp < 0x80) {
-    out += static_cast<char>(cp);
-  } else if (cp < 0x800) {
-    out += static_cast<char>(0xC0 | (cp >> 6));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else if (cp < 0x10000) {
-    out += static_cast<char>(0xE0 | (cp >> 12));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else {
-    out += static_cast<char>(0xF0 | (cp >> 18));
-    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  }
-}
-
-}  // namespace
-
 std::optional<std::vector<std::string>> parse_string_array(std::string_view j) {
   std::size_t i = 0;
   auto space = [&] {
@@ -228,7 +208,9 @@ std::optional<std::vector<std::string>> parse_string_array(std::string_view j) {
           } else if (cp >= 0xDC00 && cp <= 0xDFFF) {
             return std::nullopt;
           }
-          append_utf8(s, cp);
+          utf8proc_uint8_t buf[4];
+          s.append(reinterpret_cast<const char*>(buf),
+                   static_cast<std::size_t>(utf8proc_encode_char(static_cast<utf8proc_int32_t>(cp), buf)));
           break;
         }
         default:

@@ -336,13 +336,6 @@ class Exchange(Network):
         self.merge(self.s1, self.pack(self.hub, S1))
         self.merge(self.s2, self.pack(self.hub, S2))
 
-    def round(self):
-        """s1 and s2 send to the hub, the hub to both."""
-        self.merge(self.hub, self.pack(self.s1, "hub"))
-        self.merge(self.hub, self.pack(self.s2, "hub"))
-        self.merge(self.s1, self.pack(self.hub, S1))
-        self.merge(self.s2, self.pack(self.hub, S2))
-
     def show(self, db, ref):
         return self.ok("--format", "json", "agreement", "show", ref, db=db).json()
 

@@ -26,12 +26,6 @@ class Consult(Network):
         self.merge(self.s1, self.pack(self.hub, S1))
         self.merge(self.s2, self.pack(self.hub, S2))
 
-    def round(self):
-        self.merge(self.hub, self.pack(self.s1, "hub"))
-        self.merge(self.hub, self.pack(self.s2, "hub"))
-        self.merge(self.s1, self.pack(self.hub, S1))
-        self.merge(self.s2, self.pack(self.hub, S2))
-
     def ask(self, *extra, db=None, title=TITLE):
         return self.ok("--format", "json", "consult", "ask", "--by", ASKER, "--direction", "gifted", "--title", title,
                        "--text", "Какие задачи давать в начале года?", *extra, db=db or self.s1).json()

@@ -241,13 +241,6 @@ class Exchange(Network):
         self.merge(self.s1, self.pack(self.hub, S1))
         self.merge(self.s2, self.pack(self.hub, S2))
 
-    def round(self):
-        """s1 and s2 send to the hub, the hub to both."""
-        self.merge(self.hub, self.pack(self.s1, "hub"))
-        self.merge(self.hub, self.pack(self.s2, "hub"))
-        self.merge(self.s1, self.pack(self.hub, S1))
-        self.merge(self.s2, self.pack(self.hub, S2))
-
     def test_another_school_registers_but_may_not_change_or_mark(self):
         e = self.ok("--format", "json", "event", "add", "--type", "contest", "--title", CONTEST, "--start",
                     "01.10.2026 10:00", "--organiser", self.org1, "--place", "Гудермес", db=self.s1).json()["id"]
@@ -301,12 +294,6 @@ class Conference(Network):
                              "https://example.org/conf", "--organiser", self.org, "--section",
                              "Математическая грамотность", "--section", "Читательская грамотность",
                              db=self.hub).json()["id"]
-        self.merge(self.s1, self.pack(self.hub, S1))
-        self.merge(self.s2, self.pack(self.hub, S2))
-
-    def round(self):
-        self.merge(self.hub, self.pack(self.s1, "hub"))
-        self.merge(self.hub, self.pack(self.s2, "hub"))
         self.merge(self.s1, self.pack(self.hub, S1))
         self.merge(self.s2, self.pack(self.hub, S2))
 

@@ -167,5 +167,13 @@ class Network(SetevoeTest):
         self.merge(self.hub, request, approve=True)
         self.merge(school, self.pack(self.hub, name))
 
+    def round(self):
+        """Both schools send to the hub, then the hub to both (the schools are
+        enrolled under the names S1 and S2)."""
+        self.merge(self.hub, self.pack(self.s1, "hub"))
+        self.merge(self.hub, self.pack(self.s2, "hub"))
+        self.merge(self.s1, self.pack(self.hub, S1))
+        self.merge(self.s2, self.pack(self.hub, S2))
+
     def registry(self, db):
         return self.ok("--format", "json", "member", "list", db=db).json()
