@@ -11,6 +11,11 @@ ALTER TABLE event ADD COLUMN sections TEXT NOT NULL DEFAULT '[]';  -- JSON [sect
 DROP INDEX registration_event;
 CREATE INDEX registration_event ON registration(event, deleted, person);
 
+-- A plan or a calendar is read in the order events happen, ties by id (the
+-- same order on every node): the index gives that order without sorting.
+DROP INDEX event_starts;
+CREATE INDEX event_starts ON event(starts_at, id);
+
 -- One row per person and event (the id is derived from both): came or not,
 -- and for a contest the place (1, 2, 3) or an award.
 CREATE TABLE attendance (

@@ -39,7 +39,9 @@ CREATE TABLE answer (
   deleted     INTEGER NOT NULL DEFAULT 0,
   _v          TEXT NOT NULL
 );
-CREATE INDEX answer_question ON answer(question);
+-- Whether a question has an answer, and when the first came, from the index
+-- alone: the overdue questions are found among thousands of open ones.
+CREATE INDEX answer_question ON answer(question, deleted, answered_at);
 
 -- A message in the discussion thread of an event or a product; at an
 -- internet conference, in a section, and possibly presenting a paper (a
