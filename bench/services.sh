@@ -16,13 +16,16 @@ export LANGUAGE=en COLUMNS=200
 db="$work/region.db"
 "$build/bench_services" "$db" >"$work/generate.txt"
 year=2026
-# The same rows as setevoe reads them, for the shell (times in UTC: Moscow is UTC+3 all year).
-plan_sql="SELECT e.id, e.type, e.title, e.starts_at, e.ends_at, e.place, e.url, o.name, e.directions,
-  (SELECT count(DISTINCT r.person) FROM registration r WHERE r.event = e.id AND r.deleted = 0)
-  FROM event e LEFT JOIN org o ON o.id = e.organiser AND o.deleted = 0
-  WHERE e.deleted = 0 AND e.status <> 'cancelled' AND e.starts_at >= '$((year - 1))-12-31T21:00:00.000Z'
-  AND e.starts_at < '$year-12-31T21:00:00.000Z' ORDER BY e.starts_at, e.id"
-ics_sql="${plan_sql/AND e.status <> 'cancelled' /}"
+# The same rows and columns as setevoe reads them, for the shell (times in
+# UTC: Moscow is UTC+3 all year). The plan's table reads what it shows; the
+# calendar reads each event whole; neither counts registrations.
+period="e.deleted = 0 AND e.starts_at >= '$((year - 1))-12-31T21:00:00.000Z' AND e.starts_at < '$year-12-31T21:00:00.000Z'"
+plan_sql="SELECT e.id, e.owner, e.type, e.title, e.starts_at, e.ends_at, e.place, e.url, o.name, e.status,
+  e.cancel_reason, e.cancelled_at, e.revision FROM event e LEFT JOIN org o ON o.id = e.organiser AND o.deleted = 0
+  WHERE $period AND e.status <> 'cancelled' ORDER BY e.starts_at, e.id"
+ics_sql="SELECT e.id, e.owner, e.type, e.title, e.description, e.starts_at, e.ends_at, e.place, e.url, o.name,
+  e.directions, e.products, e.status, e.cancel_reason, e.cancelled_at, e._v, e.revision, e.sections
+  FROM event e LEFT JOIN org o ON o.id = e.organiser AND o.deleted = 0 WHERE $period ORDER BY e.starts_at, e.id"
 today=$(TZ=Europe/Moscow date +%F)
 overdue_sql="SELECT q.id, q.title, p.name, d.code, q.due_on FROM question q LEFT JOIN person p ON p.id = q.person
   LEFT JOIN direction d ON d.id = q.direction WHERE q.deleted = 0 AND q.closed_at IS NULL AND q.due_on < '$today'

@@ -722,43 +722,36 @@ void setup_event(CLI::App& app, Context& ctx, std::function<void()>& action) {
                           tr("say which plan: --month 2026-12, --quarter 2026Q4, --year 2027, or --from and --to."));
       filter.cancelled = plan_args->cancelled;
       auto tz = tz_of(ctx);
-      auto events = core::list_events(ctx.db(), filter, tz);
       auto f = ctx.format();
       if (f != Format::table) {
-        print_events(ctx, events);
+        print_events(ctx, core::list_events(ctx.db(), filter, tz));
         return;
       }
       auto day = [](const std::optional<std::string>& d) { return d ? date_text(*d) : std::string("…"); };
+      // Straight into the table's cells: a year's plan is tens of thousands of rows.
+      filter.detail = core::EventDetail::plan;
+      Table table({tr("№"), tr("Date"), tr("Time"), tr("Form"), tr("Title"), tr("Organiser"), tr("Where")});
+      std::map<std::string, std::string, std::less<>> types;
+      auto cancelled = " (" + core::term_label(core::event_statuses(), "cancelled") + ")";
+      std::size_t n = 0;
+      core::each_event(ctx.db(), filter, tz, [&](const core::Event& e) {
+        auto when = when_text(e, tz);
+        auto type = types.find(e.type);
+        if (type == types.end()) type = types.emplace(e.type, core::term_label(core::event_types(), e.type)).first;
+        table.add(std::to_string(++n)).add(std::string_view(when).substr(0, 10)).add(std::string_view(when).substr(11));
+        table.add(type->second);
+        if (e.status == "cancelled")
+          table.add(e.title + cancelled);
+        else
+          table.add(e.title);
+        table.add(organiser_text(e)).add(e.place.empty() ? e.url : e.place);
+      });
       ctx.out() << trf("The plan of educational events, {} – {}", day(filter.from), day(filter.to)) << "\n\n";
-      if (events.empty()) {
+      if (n == 0) {
         ctx.say(tr("No events in this period."));
         return;
       }
-      std::vector<Json> rows;
-      std::int64_t n = 0;
-      for (const auto& e : events) {
-        auto when = when_text(e, tz);
-        auto row = Json::object()
-                       .set("n", ++n)
-                       .set("date", when.substr(0, 10))
-                       .set("time", when.substr(11))
-                       .set("type", core::term_label(core::event_types(), e.type))
-                       .set("title", e.title + (e.status == "cancelled"
-                                                    ? " (" + core::term_label(core::event_statuses(), e.status) + ")"
-                                                    : std::string()))
-                       .set("organiser", organiser_text(e))
-                       .set("where", e.place.empty() ? e.url : e.place);
-        rows.push_back(std::move(row));
-      }
-      print_list(ctx, rows,
-                 {{"n", tr("№")},
-                  {"date", tr("Date")},
-                  {"time", tr("Time")},
-                  {"type", tr("Form")},
-                  {"title", tr("Title")},
-                  {"organiser", tr("Organiser")},
-                  {"where", tr("Where")}},
-                 f);
+      print_table(ctx, table);
     };
   });
 
@@ -779,11 +772,16 @@ void setup_event(CLI::App& app, Context& ctx, std::function<void()>& action) {
     action = [&ctx, ics_args] {
       core::EventFilter filter;
       ics_args->period.apply(filter);
+      filter.detail = core::EventDetail::uncounted;
       auto tz = tz_of(ctx);
-      auto events = core::list_events(ctx.db(), filter, tz);
-      write_output(ctx, ics_args->output,
-                   core::events_icalendar(events, tz, tr("The plan of educational events of the network")));
-      if (ics_args->output != "-") ctx.say(trf("Events written: {}, to {}", events.size(), ics_args->output));
+      core::CalendarWriter calendar(tz, tr("The plan of educational events of the network"));
+      std::size_t n = 0;
+      core::each_event(ctx.db(), filter, tz, [&](const core::Event& e) {
+        calendar.add(e);
+        ++n;
+      });
+      write_output(ctx, ics_args->output, [&](std::ostream& out) { calendar.write(out); });
+      if (ics_args->output != "-") ctx.say(trf("Events written: {}, to {}", n, ics_args->output));
     };
   });
 }

@@ -21,14 +21,6 @@
 namespace setevoe::cli {
 
 namespace {
-std::string cell(const util::Json& record, const std::string& key) {
-  const auto* v = record.find(key);
-  if (!v) return {};
-  auto t = v->text();
-  std::replace(t.begin(), t.end(), '\n', ' ');
-  return t;
-}
-
 void print_csv(Context& ctx, const std::vector<util::Json>& records, const std::vector<Column>& columns) {
   std::vector<std::string> header;
   for (const auto& c : columns) header.push_back(c.key);
@@ -64,16 +56,33 @@ void print_list(Context& ctx, const std::vector<util::Json>& records, const std:
     ctx.say(core::tr("(nothing)"));
     return;
   }
-  std::vector<std::vector<std::string>> rows;
-  std::vector<std::size_t> widths(columns.size());
-  for (std::size_t c = 0; c < columns.size(); ++c) widths[c] = util::display_width(columns[c].header);
-  for (const auto& r : records) {
-    auto& row = rows.emplace_back();
-    for (std::size_t c = 0; c < columns.size(); ++c) {
-      row.push_back(cell(r, columns[c].key));
-      widths[c] = std::max(widths[c], util::display_width(row.back()));
+  std::vector<std::string> header;
+  for (const auto& c : columns) header.push_back(c.header);
+  Table table(std::move(header));
+  table.reserve(records.size());
+  for (const auto& r : records)
+    for (const auto& c : columns) {
+      const auto* v = r.find(c.key);
+      table.add(v ? v->text() : std::string());
     }
-  }
+  print_table(ctx, table);
+}
+
+void print_table(Context& ctx, const Table& table) {
+  const auto& header = table.header();
+  auto columns = header.size();
+  auto rows = table.rows();
+  // Each cell measured once.
+  std::vector<std::size_t> widths(columns);
+  std::vector<std::size_t> cell_widths;
+  cell_widths.reserve(rows * columns);
+  for (std::size_t c = 0; c < columns; ++c) widths[c] = util::display_width(header[c]);
+  for (std::size_t r = 0; r < rows; ++r)
+    for (std::size_t c = 0; c < columns; ++c) {
+      auto w = util::display_width(table.cell(r, c));
+      cell_widths.push_back(w);
+      widths[c] = std::max(widths[c], w);
+    }
   // Fit the terminal: narrow the widest column until the table fits.
   if (auto limit = ctx.terminal_width(); limit > 0) {
     auto total = [&] {
@@ -88,20 +97,30 @@ void print_list(Context& ctx, const std::vector<util::Json>& records, const std:
     }
   }
   bool bold = ctx.colour();
-  auto print_row = [&](const std::vector<std::string>& values, bool header) {
-    std::string line;
-    for (std::size_t c = 0; c < values.size(); ++c) {
-      auto text = util::fit_width(values[c], widths[c]);
-      line += text;
-      if (c + 1 < values.size()) line.append(widths[c] - util::display_width(text) + 2, ' ');
+  std::string line;
+  auto print_row = [&](auto value_of, const std::size_t* measured, bool is_header) {
+    line.clear();
+    if (is_header && bold) line += "\033[1m";
+    for (std::size_t c = 0; c < columns; ++c) {
+      std::string_view value = value_of(c);
+      auto w = measured ? measured[c] : util::display_width(value);
+      if (w > widths[c]) {
+        auto fitted = util::fit_width(value, widths[c]);
+        line += fitted;
+        w = util::display_width(fitted);
+      } else {
+        line += value;
+      }
+      if (c + 1 < columns) line.append(widths[c] - w + 2, ' ');
     }
     while (!line.empty() && line.back() == ' ') line.pop_back();
-    ctx.out() << (header && bold ? "\033[1m" + line + "\033[0m" : line) << '\n';
+    if (is_header && bold) line += "\033[0m";
+    line += '\n';
+    ctx.out() << line;
   };
-  std::vector<std::string> header;
-  for (const auto& c : columns) header.push_back(c.header);
-  print_row(header, true);
-  for (const auto& r : rows) print_row(r, false);
+  print_row([&](std::size_t c) { return std::string_view(header[c]); }, nullptr, true);
+  for (std::size_t r = 0; r < rows; ++r)
+    print_row([&](std::size_t c) { return table.cell(r, c); }, cell_widths.data() + r * columns, false);
 }
 
 void print_record(Context& ctx, const util::Json& record, const std::vector<Column>& columns, Format format) {
@@ -141,8 +160,12 @@ std::string date_text(const std::string& ymd) {
 }
 
 void write_output(Context& ctx, const std::string& path, const std::string& content) {
+  write_output(ctx, path, [&](std::ostream& out) { out << content; });
+}
+
+void write_output(Context& ctx, const std::string& path, const std::function<void(std::ostream&)>& write) {
   if (path == "-") {
-    ctx.out() << content;
+    write(ctx.out());
     return;
   }
   namespace fs = std::filesystem;
@@ -158,7 +181,7 @@ void write_output(Context& ctx, const std::string& path, const std::string& cont
   // replaced: renaming over it would put a plain file in its place.
   if (auto st = fs::status(path, ec); !ec && fs::exists(st) && !fs::is_regular_file(st)) {
     std::ofstream f(path, std::ios::binary);
-    f << content;
+    write(f);
     f.flush();
     if (!f) throw core::Error(core::ErrorKind::io, core::trf("cannot write {}: {}.", path, std::strerror(errno)));
     return;
@@ -168,7 +191,13 @@ void write_output(Context& ctx, const std::string& path, const std::string& cont
     std::ofstream f(tmp, std::ios::binary | std::ios::trunc);
     if (!f)
       throw core::Error(core::ErrorKind::cannot_create, core::trf("cannot write {}: {}.", path, std::strerror(errno)));
-    f << content;
+    try {
+      write(f);
+    } catch (...) {
+      f.close();
+      fs::remove(tmp, ec);
+      throw;
+    }
     f.flush();
     if (!f) {
       fs::remove(tmp, ec);

@@ -5,8 +5,11 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <initializer_list>
+#include <ostream>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "cli/app.hpp"
@@ -27,6 +30,39 @@ std::vector<Column> key_columns(std::initializer_list<const char*> keys);
 void print_list(Context& ctx, const std::vector<util::Json>& records, const std::vector<Column>& columns,
                 Format format);
 
+// The cells of a table for people, kept in one buffer: a year's plan is a
+// hundred thousand cells.
+class Table {
+ public:
+  explicit Table(std::vector<std::string> header) : m_header(std::move(header)) {}
+  // The next cell, row after row (a line break shows as a space).
+  Table& add(std::string_view cell) {
+    auto begin = m_text.size();
+    m_text += cell;
+    for (auto i = m_text.find('\n', begin); i != std::string::npos; i = m_text.find('\n', i + 1)) m_text[i] = ' ';
+    m_ends.push_back(m_text.size());
+    return *this;
+  }
+  void reserve(std::size_t rows) { m_ends.reserve(rows * m_header.size()); }
+  const std::vector<std::string>& header() const { return m_header; }
+  std::size_t rows() const { return m_header.empty() ? 0 : m_ends.size() / m_header.size(); }
+  // Row r's column c: empty past the cells added.
+  std::string_view cell(std::size_t r, std::size_t c) const {
+    auto i = r * m_header.size() + c;
+    if (i >= m_ends.size()) return {};
+    auto begin = i == 0 ? 0 : m_ends[i - 1];
+    return std::string_view(m_text).substr(begin, m_ends[i] - begin);
+  }
+
+ private:
+  std::vector<std::string> m_header;
+  std::string m_text;
+  std::vector<std::size_t> m_ends;
+};
+
+// A table fitted to the terminal's width as print_list does.
+void print_table(Context& ctx, const Table& table);
+
 // One record: "label: value" lines for people (empty values left out), the
 // whole record as JSON, or a one-row CSV of the columns.
 void print_record(Context& ctx, const util::Json& record, const std::vector<Column>& columns, Format format);
@@ -44,6 +80,8 @@ std::string date_text(const std::string& ymd);
 // Writes `content` to `path` all or nothing (temporary name, then rename);
 // "-" writes to stdout.
 void write_output(Context& ctx, const std::string& path, const std::string& content);
+// The same, the content written by `write` (a long output need not be one string).
+void write_output(Context& ctx, const std::string& path, const std::function<void(std::ostream&)>& write);
 
 // Progress of a long operation on stderr, when stderr is a terminal and not
 // --quiet: "Упаковка: 45 % (450 из 1000 МиБ)", redrawn at most ten times a

@@ -4,6 +4,9 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <array>
+#include <cstdint>
+#include <cstring>
 #include <ctime>
 
 #include "core/i18n.hpp"
@@ -12,28 +15,67 @@
 namespace setevoe::core {
 namespace ical {
 
+namespace {
+// The characters TEXT escapes.
+constexpr auto k_special = [] {
+  std::array<bool, 256> t{};
+  for (unsigned char c : std::string_view("\\;,\r\n")) t[c] = true;
+  return t;
+}();
+}  // namespace
+
 std::string escape(std::string_view text) {
   std::string out;
-  out.reserve(text.size());
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    char c = text[i];
-    if (c == '\\' || c == ';' || c == ',') {
-      out += '\\';
-      out += c;
-    } else if (c == '\r') {
-      if (i + 1 < text.size() && text[i + 1] == '\n') continue;
-      out += "\\n";
-    } else if (c == '\n') {
-      out += "\\n";
-    } else {
-      out += c;
+  escape_into(out, text);
+  return out;
+}
+
+void escape_into(std::string& out, std::string_view text) {
+  out.reserve(out.size() + text.size() + 8);
+  // Plain runs copied whole: most text has nothing to escape. Eight bytes
+  // at a time are tested for any of the five (a year's calendar escapes
+  // megabytes).
+  constexpr std::uint64_t ones = 0x0101010101010101ULL, highs = 0x8080808080808080ULL;
+  auto has = [](std::uint64_t x, unsigned char c) {
+    auto v = x ^ (ones * c);
+    return (v - ones) & ~v & highs;
+  };
+  const char* run = text.data();
+  const char* const end = run + text.size();
+  const char* p = run;
+  while (p != end) {
+    if (end - p >= 8) {
+      std::uint64_t x;
+      std::memcpy(&x, p, 8);
+      if (!(has(x, '\\') | has(x, ';') | has(x, ',') | has(x, '\r') | has(x, '\n'))) {
+        p += 8;
+        continue;
+      }
+    }
+    // Somewhere in the next eight bytes (or the last few): byte by byte.
+    for (const char* stop = end - p >= 8 ? p + 8 : end; p != stop; ++p) {
+      if (!k_special[static_cast<unsigned char>(*p)]) continue;
+      out.append(run, static_cast<std::size_t>(p - run));
+      run = p + 1;
+      if (*p == '\r' && run != end && *run == '\n') continue;  // CRLF is one line break
+      if (*p == '\r' || *p == '\n') {
+        out += "\\n";
+      } else {
+        out += '\\';
+        out += *p;
+      }
     }
   }
-  return out;
+  out.append(run, static_cast<std::size_t>(end - run));
 }
 
 std::string fold(std::string_view line) {
   std::string out;
+  fold_into(out, line);
+  return out;
+}
+
+void fold_into(std::string& out, std::string_view line) {
   std::size_t limit = 75;  // octets of the first line; continuations begin with a space
   while (line.size() > limit) {
     std::size_t cut = limit;
@@ -46,7 +88,6 @@ std::string fold(std::string_view line) {
   }
   out.append(line);
   out += "\r\n";
-  return out;
 }
 
 namespace {
@@ -81,10 +122,14 @@ std::string observance(const util::ZoneState& from, const util::ZoneState& to, s
 }
 
 // "20261210T110000Z" from ISO 8601 UTC ("2026-12-10T11:00:00.000Z").
-std::string utc_basic(const std::string& iso) {
-  if (iso.size() < 19) return "19700101T000000Z";
-  return iso.substr(0, 4) + iso.substr(5, 2) + iso.substr(8, 2) + "T" + iso.substr(11, 2) + iso.substr(14, 2) +
-         iso.substr(17, 2) + "Z";
+void utc_basic_into(std::string& out, std::string_view iso) {
+  if (iso.size() < 19) {
+    out += "19700101T000000Z";
+    return;
+  }
+  const char basic[16] = {iso[0], iso[1],  iso[2],  iso[3],  iso[5],  iso[6],  iso[8],  iso[9],
+                          'T',    iso[11], iso[12], iso[14], iso[15], iso[17], iso[18], 'Z'};
+  out.append(basic, sizeof basic);
 }
 
 }  // namespace
@@ -117,56 +162,139 @@ std::string vtimezone(const std::string& tz, std::int64_t from_ms, std::int64_t 
 
 }  // namespace ical
 
-std::string events_icalendar(const std::vector<Event>& events, const std::string& tz, const std::string& name) {
+CalendarWriter::Line::Line(const char* msgid) {
+  std::string_view text = tr(msgid);
+  auto at = text.find("{}");
+  before = text.substr(0, at);
+  if (at != std::string_view::npos) after = text.substr(at + 2);
+}
+
+CalendarWriter::CalendarWriter(std::string tz, std::string name)
+    : m_tz(std::move(tz)),
+      m_name(std::move(name)),
+      m_dtstart("DTSTART;TZID=" + m_tz + ":"),
+      m_dtend("DTEND;TZID=" + m_tz + ":"),
+      m_form(N_("Form: {}")),
+      m_organiser(N_("Organiser: {}")),
+      m_directions(N_("Directions: {}")),
+      m_link(N_("Link: {}")),
+      m_cancelled(N_("Cancelled: {}")) {}
+
+const std::string& CalendarWriter::type_label(const std::string& type) {
+  auto it = m_types.find(type);
+  if (it == m_types.end()) it = m_types.emplace(type, term_label(event_types(), type)).first;
+  return it->second;
+}
+
+void CalendarWriter::add(const Event& e) {
+  auto end = e.ends_ms ? *e.ends_ms : e.starts_ms;
+  m_from = m_count == 0 ? e.starts_ms : std::min(m_from, e.starts_ms);
+  m_to = m_count == 0 ? end : std::max(m_to, end);
+  ++m_count;
+  constexpr std::size_t piece = 1 << 20;
+  if (m_body.empty() || m_body.back().size() > piece - 4096) {
+    m_body.emplace_back();
+    m_body.back().reserve(piece);
+  }
+  // Each line built in m_line, then folded into the text: no temporaries
+  // for the tens of thousands of events of a year.
+  auto& l = m_line;
+  auto put = [&] { ical::fold_into(m_body.back(), l); };
+  m_body.back() += "BEGIN:VEVENT\r\n";
+  l.assign("UID:").append(e.id).append("@setevoe");
+  put();
+  l.assign("DTSTAMP:");
+  ical::utc_basic_into(l, e.updated_at);
+  put();
+  l.assign("CREATED:");
+  ical::utc_basic_into(l, e.created_at);
+  put();
+  l.assign("LAST-MODIFIED:");
+  ical::utc_basic_into(l, e.updated_at);
+  put();
+  l.assign("SEQUENCE:").append(std::to_string(e.revision));
+  put();
+  l.assign(m_dtstart).append(util::local_ical(e.starts_ms, m_tz));
+  put();
+  if (e.ends_ms) {
+    l.assign(m_dtend).append(util::local_ical(*e.ends_ms, m_tz));
+    put();
+  }
+  l.assign("SUMMARY:");
+  ical::escape_into(l, e.title);
+  put();
+  auto& description = m_description;
+  description = e.description;
+  auto line = [&](const Line& format, std::string_view value) {
+    if (!description.empty()) description += '\n';
+    description += format.before;
+    description += value;
+    description += format.after;
+  };
+  if (!e.description.empty()) description += '\n';
+  const auto& type = type_label(e.type);
+  line(m_form, type);
+  if (!e.organiser_name.empty()) line(m_organiser, e.organiser_name);
+  if (!e.directions.empty()) {
+    m_directions_text.clear();
+    for (const auto& d : e.directions) {
+      if (!m_directions_text.empty()) m_directions_text += "; ";
+      m_directions_text += d.name;
+    }
+    line(m_directions, m_directions_text);
+  }
+  if (!e.url.empty()) line(m_link, e.url);
+  if (e.cancel_reason) line(m_cancelled, *e.cancel_reason);
+  l.assign("DESCRIPTION:");
+  ical::escape_into(l, description);
+  put();
+  if (!e.place.empty() || !e.url.empty()) {
+    l.assign("LOCATION:");
+    ical::escape_into(l, e.place.empty() ? e.url : e.place);
+    put();
+  }
+  if (!e.url.empty()) {
+    l.assign("URL:").append(e.url);
+    put();
+  }
+  l.assign("CATEGORIES:");
+  ical::escape_into(l, type);
+  put();
+  m_body.back() +=
+      e.status == "cancelled" ? "STATUS:CANCELLED\r\nEND:VEVENT\r\n" : "STATUS:CONFIRMED\r\nEND:VEVENT\r\n";
+}
+
+std::string CalendarWriter::head() const {
   using ical::escape;
   using ical::fold;
   std::string out = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\n";
   out += fold(fmt::format("PRODID:-//setevoe//setevoe {}//RU", SETEVOE_VERSION));
   out += "CALSCALE:GREGORIAN\r\n";
-  out += fold("X-WR-CALNAME:" + escape(name));
-  out += fold("X-WR-TIMEZONE:" + tz);
-  std::int64_t from = 0, to = 0;
-  for (const auto& e : events) {
-    auto end = e.ends_ms ? *e.ends_ms : e.starts_ms;
-    from = &e == &events.front() ? e.starts_ms : std::min(from, e.starts_ms);
-    to = &e == &events.front() ? end : std::max(to, end);
-  }
-  if (events.empty()) from = to = util::system_clock_ms();
-  out += ical::vtimezone(tz, from, to);
-  for (const auto& e : events) {
-    out += "BEGIN:VEVENT\r\n";
-    out += fold("UID:" + e.id + "@setevoe");
-    out += fold("DTSTAMP:" + ical::utc_basic(e.updated_at));
-    out += fold("CREATED:" + ical::utc_basic(e.created_at));
-    out += fold("LAST-MODIFIED:" + ical::utc_basic(e.updated_at));
-    out += fold(fmt::format("SEQUENCE:{}", e.revision));
-    out += fold(fmt::format("DTSTART;TZID={}:{}", tz, util::local_ical(e.starts_ms, tz)));
-    if (e.ends_ms) out += fold(fmt::format("DTEND;TZID={}:{}", tz, util::local_ical(*e.ends_ms, tz)));
-    out += fold("SUMMARY:" + escape(e.title));
-    std::string description = e.description;
-    auto line = [&](const std::string& text) {
-      if (!description.empty()) description += '\n';
-      description += text;
-    };
-    if (!e.description.empty()) description += '\n';
-    line(trf("Form: {}", term_label(event_types(), e.type)));
-    if (!e.organiser_name.empty()) line(trf("Organiser: {}", e.organiser_name));
-    if (!e.directions.empty()) {
-      std::string dirs;
-      for (const auto& d : e.directions) dirs += (dirs.empty() ? "" : "; ") + d.name;
-      line(trf("Directions: {}", dirs));
-    }
-    if (!e.url.empty()) line(trf("Link: {}", e.url));
-    if (e.cancel_reason) line(trf("Cancelled: {}", *e.cancel_reason));
-    out += fold("DESCRIPTION:" + escape(description));
-    if (!e.place.empty() || !e.url.empty()) out += fold("LOCATION:" + escape(e.place.empty() ? e.url : e.place));
-    if (!e.url.empty()) out += fold("URL:" + e.url);
-    out += fold("CATEGORIES:" + escape(term_label(event_types(), e.type)));
-    out += e.status == "cancelled" ? "STATUS:CANCELLED\r\n" : "STATUS:CONFIRMED\r\n";
-    out += "END:VEVENT\r\n";
-  }
+  out += fold("X-WR-CALNAME:" + escape(m_name));
+  out += fold("X-WR-TIMEZONE:" + m_tz);
+  auto from = m_from, to = m_to;
+  if (m_count == 0) from = to = util::system_clock_ms();
+  out += ical::vtimezone(m_tz, from, to);
+  return out;
+}
+
+void CalendarWriter::write(std::ostream& out) const {
+  out << head();
+  for (const auto& piece : m_body) out << piece;
+  out << "END:VCALENDAR\r\n";
+}
+
+std::string CalendarWriter::finish() const {
+  std::string out = head();
+  for (const auto& piece : m_body) out += piece;
   out += "END:VCALENDAR\r\n";
   return out;
+}
+
+std::string events_icalendar(const std::vector<Event>& events, const std::string& tz, const std::string& name) {
+  CalendarWriter w(tz, name);
+  for (const auto& e : events) w.add(e);
+  return w.finish();
 }
 
 }  // namespace setevoe::core

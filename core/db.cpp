@@ -121,6 +121,13 @@ std::string Stmt::column_text(int index) const {
            : std::string();
 }
 
+std::string_view Stmt::column_view(int index) const {
+  auto p = sqlite3_column_text(m_stmt, index);
+  return p ? std::string_view(reinterpret_cast<const char*>(p),
+                              static_cast<std::size_t>(sqlite3_column_bytes(m_stmt, index)))
+           : std::string_view();
+}
+
 bool Stmt::column_is_null(int index) const {
   return sqlite3_column_type(m_stmt, index) == SQLITE_NULL;
 }

@@ -61,6 +61,8 @@ class Stmt {
 
   std::int64_t column_int(int index) const;
   std::string column_text(int index) const;
+  // The text without copying it: valid until the next step or reset.
+  std::string_view column_view(int index) const;
   bool column_is_null(int index) const;
   std::optional<std::string> column_optional(int index) const;
   Value column_value(int index) const;

@@ -254,56 +254,107 @@ std::string register_for_event(Writer& w, const std::string& event_id, const std
 
 namespace {
 
-constexpr const char* k_event_columns =
-    "e.id, e.owner, e.type, e.title, e.description, unixepoch(e.starts_at) * 1000, unixepoch(e.ends_at) * 1000, "
-    "e.place, e.url, coalesce(e.organiser, ''), coalesce(o.name, ''), e.directions, e.products, e.status, "
-    "e.cancel_reason, e.cancelled_at, e._v, "
-    "(SELECT count(DISTINCT r.person) FROM registration r WHERE r.event = e.id AND r.deleted = 0), e.revision, "
-    "e.sections";
-constexpr const char* k_event_from = "FROM event e LEFT JOIN org o ON o.id = e.organiser AND o.deleted = 0";
+// The columns read_event reads, for each EventDetail. A plan or a calendar
+// of a year does not show registrations, and counting them costs as much
+// as reading the events; a plan's table shows a third of the columns.
+const char* event_columns(EventDetail detail) {
+  switch (detail) {
+    case EventDetail::uncounted:
+      return "e.id, e.owner, e.type, e.title, e.description, e.starts_at, e.ends_at, e.place, e.url, "
+             "coalesce(e.organiser, ''), e.directions, e.products, e.status, e.cancel_reason, e.cancelled_at, e._v, "
+             "e.revision, e.sections, 0";
+    case EventDetail::plan:
+      return "e.id, e.owner, e.type, e.title, '', e.starts_at, e.ends_at, e.place, e.url, coalesce(e.organiser, ''), "
+             "'[]', '[]', e.status, e.cancel_reason, e.cancelled_at, NULL, e.revision, '[]', 0";
+    case EventDetail::full:
+      break;
+  }
+  return "e.id, e.owner, e.type, e.title, e.description, e.starts_at, e.ends_at, e.place, e.url, "
+         "coalesce(e.organiser, ''), e.directions, e.products, e.status, e.cancel_reason, e.cancelled_at, e._v, "
+         "e.revision, e.sections, "
+         "(SELECT count(DISTINCT r.person) FROM registration r WHERE r.event = e.id AND r.deleted = 0)";
+}
+constexpr const char* k_event_from = "FROM event e";
 
 // What the rows of a list refer to, read once: a year's plan is thousands
 // of events, each naming directions.
 struct Details {
   std::map<std::string, Direction, std::less<>> directions;
-  explicit Details(Db& db) {
+  // Organisers' names, looked up once each (a plan names a few hundred
+  // schools thousands of times).
+  std::map<std::string, std::string, std::less<>> org_names;
+  Stmt org_name;
+  explicit Details(Db& db) : org_name(db, "SELECT name FROM org WHERE id = ? AND deleted = 0") {
     Stmt s(db, "SELECT id, code, name, owner FROM direction WHERE deleted = 0");
     while (s.step()) {
       Direction d{s.column_text(0), s.column_text(1), s.column_text(2), s.column_text(3)};
       directions.emplace(d.id, d);
     }
   }
+  // Empty for an org not (yet) received or deleted.
+  const std::string& org(const std::string& id) {
+    if (auto it = org_names.find(id); it != org_names.end()) return it->second;
+    std::string name;
+    if (!id.empty()) {
+      org_name.reset();
+      org_name.bind(1, id);
+      if (org_name.step()) name = org_name.column_text(0);
+    }
+    return org_names.emplace(id, std::move(name)).first->second;
+  }
 };
 
 // A JSON array of strings as stored; a damaged one reads as empty (db check
 // reports it).
-std::vector<std::string> strings_of(const std::string& json) {
+std::vector<std::string> strings_of(std::string_view json) {
+  if (json == "[]") return {};
   return util::parse_string_array(json).value_or(std::vector<std::string>{});
+}
+
+// Into `e`, reusing its strings' memory: a year's plan reads tens of
+// thousands of rows.
+void read_event(const Stmt& s, Details& d, Event& e) {
+  e.id.assign(s.column_view(0));
+  e.owner.assign(s.column_view(1));
+  e.type.assign(s.column_view(2));
+  e.title.assign(s.column_view(3));
+  e.description.assign(s.column_view(4));
+  // Parsed here: SQLite's unixepoch() tries all its date forms and cost a
+  // tenth of reading a year's plan.
+  e.starts_ms = util::parse_iso_utc(s.column_view(5)).value_or(0);
+  e.ends_ms = util::parse_iso_utc(s.column_view(6));
+  e.place.assign(s.column_view(7));
+  e.url.assign(s.column_view(8));
+  e.organiser_id.assign(s.column_view(9));
+  e.organiser_name = d.org(e.organiser_id);
+  std::size_t n = 0;
+  for (const auto& id : strings_of(s.column_view(10)))
+    if (auto it = d.directions.find(id); it != d.directions.end()) {
+      if (n < e.directions.size())
+        e.directions[n] = it->second;
+      else
+        e.directions.push_back(it->second);
+      ++n;
+    }
+  e.directions.resize(n);
+  e.product_ids = strings_of(s.column_view(11));
+  e.status.assign(s.column_view(12));
+  e.cancel_reason = s.column_optional(13);
+  e.cancelled_at = s.column_optional(14);
+  if (s.column_is_null(15)) {  // EventDetail::plan
+    e.created_at.clear();
+    e.updated_at.clear();
+  } else {
+    std::tie(e.created_at, e.updated_at) = row_times(s.column_text(15), e.id);
+  }
+  e.revision = s.column_int(16);
+  e.sections = strings_of(s.column_view(17));
+  e.registrations = s.column_int(18);
 }
 
 Event read_event(const Stmt& s, Details& d) {
   Event e;
-  e.id = s.column_text(0);
-  e.owner = s.column_text(1);
-  e.type = s.column_text(2);
-  e.title = s.column_text(3);
-  e.description = s.column_text(4);
-  e.starts_ms = s.column_int(5);
-  if (!s.column_is_null(6)) e.ends_ms = s.column_int(6);
-  e.place = s.column_text(7);
-  e.url = s.column_text(8);
-  e.organiser_id = s.column_text(9);
-  e.organiser_name = s.column_text(10);
-  for (const auto& id : strings_of(s.column_text(11)))
-    if (auto it = d.directions.find(id); it != d.directions.end()) e.directions.push_back(it->second);
-  e.product_ids = strings_of(s.column_text(12));
-  e.status = s.column_text(13);
-  e.cancel_reason = s.column_optional(14);
-  e.cancelled_at = s.column_optional(15);
-  std::tie(e.created_at, e.updated_at) = row_times(s.column_text(16), e.id);
-  e.registrations = s.column_int(17);
-  e.revision = s.column_int(18);
-  e.sections = strings_of(s.column_text(19));
+  read_event(s, d, e);
   return e;
 }
 
@@ -333,7 +384,8 @@ std::string resolve_event(Db& db, std::string_view ref) {
 
 Event get_event(Db& db, const std::string& id) {
   Details d(db);
-  Stmt s(db, fmt::format("SELECT {} {} WHERE e.id = ? AND e.deleted = 0", k_event_columns, k_event_from));
+  Stmt s(db,
+         fmt::format("SELECT {} {} WHERE e.id = ? AND e.deleted = 0", event_columns(EventDetail::full), k_event_from));
   s.bind(1, id);
   if (!s.step())
     throw Error(ErrorKind::not_found,
@@ -341,7 +393,7 @@ Event get_event(Db& db, const std::string& id) {
   return read_event(s, d);
 }
 
-std::vector<Event> list_events(Db& db, const EventFilter& f, const std::string& tz) {
+void each_event(Db& db, const EventFilter& f, const std::string& tz, const std::function<void(const Event&)>& each) {
   std::string where = "e.deleted = 0";
   std::vector<Value> params;
   auto add = [&](const std::string& cond, Value v) {
@@ -360,11 +412,19 @@ std::vector<Event> list_events(Db& db, const EventFilter& f, const std::string& 
     add("EXISTS (SELECT 1 FROM json_each(e.directions) WHERE value = ?{})", resolve_direction(db, *f.direction));
   if (!f.cancelled) where += " AND e.status <> 'cancelled'";
   Details d(db);
-  Stmt s(db, fmt::format("SELECT {} {} WHERE {} ORDER BY e.starts_at, e.id{}", k_event_columns, k_event_from, where,
-                         f.limit ? fmt::format(" LIMIT {}", f.limit) : std::string()));
+  Stmt s(db, fmt::format("SELECT {} {} WHERE {} ORDER BY e.starts_at, e.id{}", event_columns(f.detail), k_event_from,
+                         where, f.limit ? fmt::format(" LIMIT {}", f.limit) : std::string()));
   for (std::size_t i = 0; i < params.size(); ++i) s.bind(static_cast<int>(i) + 1, params[i]);
+  Event e;
+  while (s.step()) {
+    read_event(s, d, e);
+    each(e);
+  }
+}
+
+std::vector<Event> list_events(Db& db, const EventFilter& f, const std::string& tz) {
   std::vector<Event> out;
-  while (s.step()) out.push_back(read_event(s, d));
+  each_event(db, f, tz, [&](const Event& e) { out.push_back(e); });
   return out;
 }
 

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -57,11 +58,20 @@ struct EventFields {
   }
 };
 
+// How much of each event a list reads.
+enum class EventDetail {
+  full,       // everything
+  uncounted,  // everything but Event::registrations (left 0): a calendar
+  plan,       // what a plan's table shows: type, title, times, place, link, organiser, status, cancellation;
+              // the rest left empty
+};
+
 struct EventFilter {
   std::optional<std::string> from, to;  // dates, in the node's time zone; both ends included
   std::optional<std::string> type, org, direction;
   bool cancelled = true;  // list cancelled events too
   std::size_t limit = 0;  // 0: all
+  EventDetail detail = EventDetail::full;
 };
 
 // ---- Operations. `tz` is the node's time zone (an IANA name).
@@ -96,6 +106,10 @@ std::string resolve_event(Db& db, std::string_view ref);
 Event get_event(Db& db, const std::string& id);
 // In the order they happen; filters as typed.
 std::vector<Event> list_events(Db& db, const EventFilter& filter, const std::string& tz);
+// The same, one at a time (the Event is reused between calls): a year's
+// plan or calendar without holding it all in memory.
+void each_event(Db& db, const EventFilter& filter, const std::string& tz,
+                const std::function<void(const Event&)>& each);
 std::vector<Registration> list_registrations(Db& db, const std::string& event_id);
 
 // ---- What happened at it: attendance, contest results, certificates. These

@@ -331,13 +331,16 @@ void Writer::commit() {
 }
 
 std::pair<std::string, std::string> row_times(const std::string& versions, const std::string& id) {
-  std::uint64_t created = version_tick(field_version(versions, "*", "")), updated = created;
+  // Read for every row of long lists: no copies, each time formatted once.
+  std::uint64_t created = version_tick(raw_version(versions, "*")), updated = created;
   for (std::size_t pos = 0; (pos = versions.find(":\"", pos)) != std::string::npos; pos += 2)
     updated = std::max(updated, version_tick(std::string_view(versions).substr(pos + 2)));
   auto iso = [](std::uint64_t t) { return t ? util::iso_utc(Hlc::millis(t)) : std::string(); };
-  std::string created_iso = iso(created);
-  if (auto ms = util::uuid7_millis(id); ms > 0) created_iso = util::iso_utc(ms);
-  return {created_iso, updated ? iso(updated) : created_iso};
+  auto id_ms = util::uuid7_millis(id);
+  std::string created_iso = id_ms > 0 ? util::iso_utc(id_ms) : iso(created);
+  if (!updated) return {created_iso, created_iso};
+  if (updated == created && id_ms <= 0) return {created_iso, created_iso};
+  return {std::move(created_iso), iso(updated)};
 }
 
 }  // namespace setevoe::core

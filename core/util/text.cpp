@@ -48,10 +48,21 @@ void each_codepoint(std::string_view s, F&& f) {
   std::size_t offset = 0;
   while (left > 0) {
     utf8proc_int32_t cp;
-    auto n = utf8proc_iterate(p, left, &cp);
-    if (n <= 0) {
-      cp = 0xFFFD;
+    utf8proc_ssize_t n;
+    // ASCII and two-byte sequences (Cyrillic) decoded here: a table of a
+    // year's plan measures hundreds of thousands of cells.
+    if (p[0] < 0x80) {
+      cp = p[0];
       n = 1;
+    } else if (p[0] >= 0xC2 && p[0] < 0xE0 && left >= 2 && (p[1] & 0xC0) == 0x80) {
+      cp = ((p[0] & 0x1F) << 6) | (p[1] & 0x3F);
+      n = 2;
+    } else {
+      n = utf8proc_iterate(p, left, &cp);
+      if (n <= 0) {
+        cp = 0xFFFD;
+        n = 1;
+      }
     }
     if (!f(cp, offset, static_cast<std::size_t>(n))) return;
     p += n;
@@ -73,11 +84,31 @@ int char_width(utf8proc_int32_t cp) {
 }  // namespace
 
 std::size_t display_width(std::string_view s) {
+  // The loop of each_codepoint, by hand: tables measure every cell.
   std::size_t width = 0;
-  each_codepoint(s, [&](utf8proc_int32_t cp, std::size_t, std::size_t) {
+  auto p = reinterpret_cast<const unsigned char*>(s.data());
+  const auto* end = p + s.size();
+  while (p != end) {
+    if (*p < 0x80) {
+      width += *p >= 0x20 && *p != 0x7F;
+      ++p;
+      continue;
+    }
+    utf8proc_int32_t cp;
+    utf8proc_ssize_t n;
+    if (*p >= 0xC2 && *p < 0xE0 && end - p >= 2 && (p[1] & 0xC0) == 0x80) {
+      cp = ((p[0] & 0x1F) << 6) | (p[1] & 0x3F);
+      n = 2;
+    } else {
+      n = utf8proc_iterate(p, end - p, &cp);
+      if (n <= 0) {
+        cp = 0xFFFD;
+        n = 1;
+      }
+    }
     width += static_cast<std::size_t>(char_width(cp));
-    return true;
-  });
+    p += n;
+  }
   return width;
 }
 

@@ -10,6 +10,8 @@
 #include <cstdlib>
 #include <ctime>
 #include <filesystem>
+#include <optional>
+#include <unordered_map>
 
 namespace setevoe::util {
 
@@ -26,12 +28,32 @@ char* digits(char* p, long value, int width) {
   return p + width;
 }
 
+// The calendar fields of a count of seconds since the epoch, without the
+// C library's time zone lock: lists format two or three times per row.
+std::tm civil(std::int64_t secs) {
+  using namespace std::chrono;
+  sys_seconds t{seconds{secs}};
+  auto day = floor<days>(t);
+  year_month_day ymd{day};
+  hh_mm_ss hms{t - day};
+  std::tm tm{};
+  tm.tm_year = static_cast<int>(ymd.year()) - 1900;
+  tm.tm_mon = static_cast<int>(static_cast<unsigned>(ymd.month())) - 1;
+  tm.tm_mday = static_cast<int>(static_cast<unsigned>(ymd.day()));
+  tm.tm_hour = static_cast<int>(hms.hours().count());
+  tm.tm_min = static_cast<int>(hms.minutes().count());
+  tm.tm_sec = static_cast<int>(hms.seconds().count());
+  return tm;
+}
+
+std::int64_t floor_div(std::int64_t a, std::int64_t b) {
+  return a / b - (a % b != 0 && (a < 0) != (b < 0));
+}
+
 }  // namespace
 
 std::string iso_utc(std::int64_t unix_ms) {
-  std::time_t secs = static_cast<std::time_t>(unix_ms / 1000);
-  std::tm tm{};
-  gmtime_r(&secs, &tm);
+  auto tm = civil(floor_div(unix_ms, 1000));
   if (tm.tm_year + 1900 < 0 || tm.tm_year + 1900 > 9999)
     return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
                        tm.tm_hour, tm.tm_min, tm.tm_sec, unix_ms % 1000);
@@ -51,6 +73,42 @@ std::string iso_utc(std::int64_t unix_ms) {
   p = digits(p, static_cast<long>(((unix_ms % 1000) + 1000) % 1000), 3);
   *p++ = 'Z';
   return std::string(buf, p);
+}
+
+std::optional<std::int64_t> parse_iso_utc(std::string_view s) {
+  std::size_t i = 0;
+  auto number = [&](std::size_t width, int& out) {
+    if (i + width > s.size()) return false;
+    out = 0;
+    for (std::size_t k = 0; k < width; ++k, ++i) {
+      char c = s[i];
+      if (c < '0' || c > '9') return false;
+      out = out * 10 + (c - '0');
+    }
+    return true;
+  };
+  auto sep = [&](char c) { return i < s.size() && s[i] == c ? (++i, true) : false; };
+  int y, mo, d, h, mi, sec = 0, ms = 0;
+  if (!number(4, y) || !sep('-') || !number(2, mo) || !sep('-') || !number(2, d)) return std::nullopt;
+  if (!sep('T') && !sep(' ')) return std::nullopt;
+  if (!number(2, h) || !sep(':') || !number(2, mi)) return std::nullopt;
+  if (sep(':')) {
+    if (!number(2, sec)) return std::nullopt;
+    if (sep('.')) {
+      std::size_t digits_seen = 0;
+      for (; i < s.size() && s[i] >= '0' && s[i] <= '9'; ++i, ++digits_seen)
+        if (digits_seen < 3) ms = ms * 10 + (s[i] - '0');
+      if (digits_seen == 0) return std::nullopt;
+      for (; digits_seen < 3; ++digits_seen) ms *= 10;
+    }
+  }
+  sep('Z');
+  if (i != s.size() || h > 23 || mi > 59 || sec > 59) return std::nullopt;
+  using namespace std::chrono;
+  year_month_day ymd{year{y}, month{static_cast<unsigned>(mo)}, day{static_cast<unsigned>(d)}};
+  if (!ymd.ok()) return std::nullopt;
+  auto days_since = sys_days{ymd}.time_since_epoch().count();
+  return ((static_cast<std::int64_t>(days_since) * 24 + h) * 60 + mi) * 60000 + sec * 1000 + ms;
 }
 
 bool known_time_zone(const std::string& tz) {
@@ -79,13 +137,39 @@ void use_time_zone(const std::string& tz) {
   }
 }
 
+// The local calendar fields. glibc computes a zone's rule afresh on every
+// call for times after the zone file's last transition (all of today's
+// times in Moscow), so the offset is kept per UTC day: a day whose first
+// and last seconds have the same offset has it throughout (zones change at
+// most once a day); a day with a change asks the C library for each time.
+std::tm local_tm(std::int64_t secs, const std::string& tz) {
+  use_time_zone(tz);
+  static std::string zone;
+  static std::unordered_map<std::int64_t, std::optional<long>> offsets;
+  if (zone != tz) {
+    offsets.clear();
+    zone = tz;
+  }
+  auto ask = [](std::int64_t at) {
+    std::time_t t = static_cast<std::time_t>(at);
+    std::tm tm{};
+    localtime_r(&t, &tm);
+    return tm;
+  };
+  auto day = floor_div(secs, 86400);
+  auto it = offsets.find(day);
+  if (it == offsets.end()) {
+    auto first = ask(day * 86400).tm_gmtoff, last = ask(day * 86400 + 86399).tm_gmtoff;
+    it = offsets.emplace(day, first == last ? std::optional<long>(first) : std::nullopt).first;
+  }
+  if (!it->second) return ask(secs);
+  return civil(secs + *it->second);
+}
+
 }  // namespace
 
 std::string local_datetime(std::int64_t unix_ms, const std::string& tz) {
-  use_time_zone(tz);
-  std::time_t secs = static_cast<std::time_t>(unix_ms / 1000);
-  std::tm tm{};
-  localtime_r(&secs, &tm);
+  auto tm = local_tm(floor_div(unix_ms, 1000), tz);
   if (tm.tm_year + 1900 < 0 || tm.tm_year + 1900 > 9999)
     return fmt::format("{:02}.{:02}.{:04} {:02}:{:02}", tm.tm_mday, tm.tm_mon + 1, tm.tm_year + 1900, tm.tm_hour,
                        tm.tm_min);
@@ -166,20 +250,24 @@ std::optional<std::int64_t> parse_local_datetime(std::string_view s, const std::
 }
 
 std::string local_date(std::int64_t unix_ms, const std::string& tz) {
-  use_time_zone(tz);
-  std::time_t secs = static_cast<std::time_t>(unix_ms / 1000);
-  std::tm tm{};
-  localtime_r(&secs, &tm);
+  auto tm = local_tm(floor_div(unix_ms, 1000), tz);
   return fmt::format("{:04}-{:02}-{:02}", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
 }
 
 std::string local_ical(std::int64_t unix_ms, const std::string& tz) {
-  use_time_zone(tz);
-  std::time_t secs = static_cast<std::time_t>(unix_ms / 1000);
-  std::tm tm{};
-  localtime_r(&secs, &tm);
-  return fmt::format("{:04}{:02}{:02}T{:02}{:02}{:02}", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
-                     tm.tm_min, tm.tm_sec);
+  auto tm = local_tm(floor_div(unix_ms, 1000), tz);
+  if (tm.tm_year + 1900 < 0 || tm.tm_year + 1900 > 9999)
+    return fmt::format("{:04}{:02}{:02}T{:02}{:02}{:02}", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+                       tm.tm_min, tm.tm_sec);
+  char buf[16];
+  char* p = digits(buf, tm.tm_year + 1900, 4);
+  p = digits(p, tm.tm_mon + 1, 2);
+  p = digits(p, tm.tm_mday, 2);
+  *p++ = 'T';
+  p = digits(p, tm.tm_hour, 2);
+  p = digits(p, tm.tm_min, 2);
+  p = digits(p, tm.tm_sec, 2);
+  return std::string(buf, p);
 }
 
 ZoneState zone_state(std::int64_t unix_ms, const std::string& tz) {

@@ -19,6 +19,11 @@ std::int64_t system_clock_ms();
 // "2026-11-28T19:46:18.123Z".
 std::string iso_utc(std::int64_t unix_ms);
 
+// A stored UTC time back as Unix milliseconds: "2026-11-28T19:46:18.123Z"
+// (also without the fraction, the seconds or the Z, or with a space for the
+// T, as SQLite's date functions take it); nothing when it is not one.
+std::optional<std::int64_t> parse_iso_utc(std::string_view s);
+
 // "28.11.2026 22:46" in the time zone `tz`; UTC when tz is unknown. Sets
 // the process's TZ variable to the zone.
 std::string local_datetime(std::int64_t unix_ms, const std::string& tz);

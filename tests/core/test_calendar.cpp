@@ -12,6 +12,9 @@ using namespace setevoe::core;
 TEST_CASE("calendar: text is escaped as RFC 5545 says") {
   CHECK(ical::escape("a,b;c\\d\ne\r\nf") == "a\\,b\\;c\\\\d\\ne\\nf");
   CHECK(ical::escape("Гудермес: «СОШ № 1»") == "Гудермес: «СОШ № 1»");
+  CHECK(ical::escape("a\rb\r") == "a\\nb\\n");  // a lone CR is a line break too
+  CHECK(ical::escape(",,") == "\\,\\,");
+  CHECK(ical::escape("").empty());
 }
 
 TEST_CASE("calendar: long lines are folded at 75 octets, never inside a character") {

@@ -1,6 +1,8 @@
 // Unit tests of util/: text, ids, CSV, JSON, dates.
 #include <catch2/catch.hpp>
 
+#include <cstdlib>
+#include <ctime>
 #include <random>
 
 #include "core/fields.hpp"
@@ -32,6 +34,14 @@ TEST_CASE("display width and fitting") {
   CHECK(fit_width("Гудермес", 5) == "Гуде…");
   CHECK(display_width(fit_width("Гудермес", 5)) == 5);
   CHECK(fit_width("abc", 10) == "abc");
+  // Decoded without utf8proc for ASCII and two-byte sequences: the same
+  // widths as utf8proc gives, and broken bytes still count once each.
+  CHECK(display_width("е\xCC\x81ж") == 2);                 // a combining acute accent takes no column
+  CHECK(display_width("\t\x7F") == 0);                     // control characters
+  CHECK(display_width("学校") == 4);                       // wide characters
+  CHECK(display_width("\xC0\x80\x80") == 3);               // an overlong form and a stray continuation byte
+  CHECK(display_width(std::string_view("\xD0", 1)) == 1);  // a sequence cut short
+  CHECK(fit_width("е\xCC\x81жик", 3) == "е\xCC\x81ж…");
 }
 
 TEST_CASE("edit distance") {
@@ -118,6 +128,45 @@ TEST_CASE("times are shown in the node's time zone") {
   CHECK(known_time_zone("Europe/Moscow"));
   CHECK_FALSE(known_time_zone("Mars/Olympus"));
   CHECK_FALSE(known_time_zone("../etc/passwd"));
+}
+
+TEST_CASE("local times follow the zone's changes of offset") {
+  // Computed from the zone's offset of each day (not the C library each
+  // time): the days around Berlin's changes of 2026 (29 March, 25 October,
+  // both at 01:00 UTC) must still come out right, hour by hour.
+  CHECK(local_datetime(1774746000000 - 1, "Europe/Berlin") == "29.03.2026 01:59");  // 00:59:59.999 UTC
+  CHECK(local_datetime(1774746000000, "Europe/Berlin") == "29.03.2026 03:00");
+  CHECK(local_datetime(1792890000000 - 1, "Europe/Berlin") == "25.10.2026 02:59");
+  CHECK(local_datetime(1792890000000, "Europe/Berlin") == "25.10.2026 02:00");
+  CHECK(local_ical(1792890000000, "Europe/Berlin") == "20261025T020000");
+  CHECK(local_date(1792890000000 + 21 * 3600000, "Europe/Berlin") == "2026-10-25");  // 23:00 there
+  CHECK(local_date(1792890000000 + 22 * 3600000, "Europe/Berlin") == "2026-10-26");
+  // Every hour of a year in a zone with changes, against the C library.
+  for (std::int64_t t = 1767225600; t < 1798761600; t += 3600 + 17) {
+    std::time_t secs = static_cast<std::time_t>(t);
+    std::tm tm{};
+    setenv("TZ", "America/Santiago", 1);
+    tzset();
+    localtime_r(&secs, &tm);
+    char expected[32];
+    std::strftime(expected, sizeof expected, "%d.%m.%Y %H:%M", &tm);
+    REQUIRE(local_datetime(t * 1000, "America/Santiago") == expected);
+  }
+  // Before 1970 too.
+  CHECK(local_datetime(-1, "UTC") == "31.12.1969 23:59");
+  CHECK(iso_utc(-1) == "1969-12-31T23:59:59.999Z");
+}
+
+TEST_CASE("stored UTC times read back") {
+  CHECK(parse_iso_utc("2026-12-10T11:00:00.000Z") == 1796900400000);
+  CHECK(parse_iso_utc("2026-12-10T11:00:00.5Z") == 1796900400500);
+  CHECK(parse_iso_utc("2026-12-10 11:00:00") == 1796900400000);
+  CHECK(parse_iso_utc("2026-12-10T11:00") == 1796900400000);
+  CHECK(parse_iso_utc(iso_utc(1795892412345)) == 1795892412345);
+  CHECK(parse_iso_utc("1969-12-31T23:59:59.999Z") == -1);
+  for (const char* bad : {"", "2026-12-10", "2026-02-30T10:00:00Z", "2026-12-10T24:00:00Z", "2026-12-10T11:00:00.Z",
+                          "2026-12-10T11:00:00Zjunk", "２０２６-12-10T11:00:00Z", "2026-12-10X11:00:00Z"})
+    CHECK_FALSE(parse_iso_utc(bad));
 }
 
 TEST_CASE("a date and time typed in the node's time zone") {
