@@ -32,6 +32,7 @@ const std::vector<Command>& commands() {
       {"event", N_("the plan of educational events: registrations, attendance, certificates, calendar"), setup_event},
       {"consult", N_("the «Консультация» service: questions to the experts, answers, the FAQ"), setup_consult},
       {"agreement", N_("agreements on joint activity and creative cooperation between members"), setup_agreement},
+      {"report", N_("reports for the department: activity, plan, agreements, consultations, portfolios"), setup_report},
   };
   return table;
 }
@@ -42,7 +43,9 @@ Format Context::format(Format fallback) const {
   if (!format_flag) return fallback;
   if (*format_flag == "json") return Format::json;
   if (*format_flag == "csv") return Format::csv;
-  return Format::table;
+  if (*format_flag == "table") return Format::table;
+  throw core::Error(core::ErrorKind::usage,
+                    trf("--format {} is for 'setevoe report'; this command writes table, json or csv.", *format_flag));
 }
 
 std::string Context::db_path() const {
@@ -136,8 +139,9 @@ std::unique_ptr<CLI::App> make_app(Context& ctx, std::function<void()>& action, 
   app->set_version_flag("--version", std::string("setevoe ") + SETEVOE_VERSION, tr("print the version and exit"));
   app->add_option("--db", ctx.db_flag, tr("the database file (else SETEVOE_DB, the config file, ~/.local/share)"))
       ->type_name("PATH");
-  app->add_option("--format", ctx.format_flag, tr("output: table for people, json or csv for scripts"))
-      ->check(CLI::IsMember({"table", "json", "csv"}))
+  app->add_option("--format", ctx.format_flag,
+                  tr("output: table for people, json or csv for scripts; reports also md, html, docx, odt, xlsx"))
+      ->check(CLI::IsMember({"table", "json", "csv", "md", "html", "docx", "odt", "xlsx"}))
       ->type_name("FORMAT");
   app->add_flag("-q,--quiet", ctx.quiet, tr("print nothing but errors and requested data"));
   app->add_flag("-y,--yes", ctx.yes, tr("answer yes to confirmations (for cron and scripts)"));

@@ -81,6 +81,7 @@ void setup_product(CLI::App&, Context&, std::function<void()>&);
 void setup_event(CLI::App&, Context&, std::function<void()>&);
 void setup_consult(CLI::App&, Context&, std::function<void()>&);
 void setup_agreement(CLI::App&, Context&, std::function<void()>&);
+void setup_report(CLI::App&, Context&, std::function<void()>&);
 // The hidden command "__complete" (cli/commands.cpp): candidates for shell
 // completion, or with "--commands" every command path. Never fails loudly.
 void run_complete(Context& ctx, std::vector<std::string> args);

@@ -65,8 +65,9 @@ void values_for(const std::string& type_name, const CLI::App* app, Context& ctx,
   auto type = type_name.substr(0, type_name.find(':'));
   // The catalogue's STATUS is not the registry's; an event's TYPE and ROLE
   // are not a product's or a group's.
-  bool in_product = false, in_event = false, in_consult = false;
+  bool in_product = false, in_event = false, in_consult = false, in_report = false;
   for (const auto* a = app; a; a = a->get_parent()) {
+    in_report = in_report || a->get_name() == "report";
     in_product = in_product || a->get_name() == "product";
     in_event = in_event || a->get_name() == "event";
     in_consult = in_consult || a->get_name() == "consult";
@@ -109,8 +110,13 @@ void values_for(const std::string& type_name, const CLI::App* app, Context& ctx,
     terms(core::group_roles());
   } else if (type == "1-3") {
     for (const char* p : {"1", "2", "3"}) c.add(p);
+  } else if (type == "FORMAT" && in_report) {
+    for (const char* f : {"table", "json", "csv", "md", "html", "docx", "odt", "xlsx"}) c.add(f);
   } else if (type == "FORMAT") {
     for (const char* f : {"table", "json", "csv"}) c.add(f);
+  } else if (type == "LANGUAGE") {
+    c.add("ru", tr("Russian"));
+    c.add("en", tr("English"));
   } else if (type == "FILE" || type == "PATH") {
     c.out << "__files__\n";
   } else if (type == "ZONE") {

@@ -13,6 +13,7 @@
 #include "core/event.hpp"
 #include "core/i18n.hpp"
 #include "core/product.hpp"
+#include "core/util/text.hpp"
 #include "core/util/time.hpp"
 
 namespace setevoe::cli {
@@ -280,79 +281,12 @@ CLI::Option* add_event_arg(CLI::App& cmd, std::string& into) {
   return cmd.add_option("EVENT", into, tr("id prefix (4+ digits) or exact title"))->required()->type_name("EVENT");
 }
 
-// A period as typed: --month, --quarter, --year, or --from/--to.
-struct PeriodOptions {
-  std::string month, quarter, year, from, to;
-  CLI::Option *m = nullptr, *q = nullptr, *y = nullptr, *f = nullptr, *t = nullptr;
-
-  void add_to(CLI::App& cmd, bool calendar) {
-    m = cmd.add_option("--month", month, tr("a month: 2026-12 or 12.2026"))->type_name("MONTH");
-    q = cmd.add_option("--quarter", quarter, tr("a quarter: 2026Q4"))->type_name("QUARTER");
-    y = cmd.add_option("--year", year, tr("a year: 2027"))->type_name("YEAR");
-    f = cmd.add_option("--from", from, tr("from this date (YYYY-MM-DD or DD.MM.YYYY)"))->type_name("DATE");
-    t = cmd.add_option("--to", to, tr("to this date, included"))->type_name("DATE");
-    (void)calendar;
-  }
-
-  // Sets the filter's dates; false when no period was given.
-  bool apply(core::EventFilter& filter) const {
-    int given = static_cast<int>(m->count() + q->count() + y->count()) + ((f->count() || t->count()) ? 1 : 0);
-    if (given > 1)
-      throw core::Error(core::ErrorKind::usage, tr("give one period: --month, --quarter, --year, or --from and --to."));
-    std::optional<util::DateRange> r;
-    if (m->count()) {
-      r = util::parse_month(month);
-      if (!r)
-        throw core::Error(core::ErrorKind::usage, trf("--month «{}» is not a month; write 2026-12 or 12.2026.", month));
-    } else if (q->count()) {
-      r = util::parse_quarter(quarter);
-      if (!r)
-        throw core::Error(core::ErrorKind::usage,
-                          trf("--quarter «{}» is not a quarter; write 2026Q4 (the fourth quarter of 2026).", quarter));
-    } else if (y->count()) {
-      r = util::parse_year(year);
-      if (!r) throw core::Error(core::ErrorKind::usage, trf("--year «{}» is not a year; write 2027.", year));
-    }
-    if (r) {
-      filter.from = r->from;
-      filter.to = r->to;
-      return true;
-    }
-    if (f->count()) filter.from = from;
-    if (t->count()) filter.to = to;
-    return f->count() || t->count();
-  }
-};
-
-std::string html_escape(std::string_view s) {
-  std::string out;
-  for (char c : s) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
-}
-
 // Printable certificates: one A4 page each, a self-contained HTML file.
 std::string certificates_html(const core::Event& e, const std::vector<core::Certificate>& certs,
                               const std::string& tz) {
   std::string out =
       "<!DOCTYPE html>\n<html lang=\"ru\">\n<head>\n<meta charset=\"utf-8\">\n<title>" +
-      html_escape(trf("Certificates: {}", e.title)) +
+      util::xml_escape(trf("Certificates: {}", e.title)) +
       "</title>\n<style>\n@page { size: A4 landscape; margin: 15mm; }\n"
       "body { font-family: 'Times New Roman', 'Liberation Serif', serif; margin: 0; }\n"
       ".c { page-break-after: always; border: 3px double #333; padding: 20mm; min-height: 140mm; text-align: "
@@ -361,19 +295,20 @@ std::string certificates_html(const core::Event& e, const std::vector<core::Cert
       ".t { font-size: 18pt; margin: 6mm 0; }\n.f { font-size: 11pt; margin-top: 14mm; text-align: left; }\n"
       "</style>\n</head>\n<body>\n";
   for (const auto& c : certs) {
-    out += "<div class=\"c\">\n<h1>" + html_escape(tr("CERTIFICATE")) + "</h1>\n";
-    out += "<p class=\"k\">" + html_escape(tr("of participation")) + "</p>\n";
-    out += "<p class=\"n\">" + html_escape(c.person_name) + "</p>\n";
-    out += "<p class=\"k\">" + html_escape(trf("took part in the {}", core::term_label(core::event_types(), e.type))) +
-           "</p>\n";
-    out += "<p class=\"t\">«" + html_escape(c.event_title) + "»</p>\n";
-    out += "<p class=\"k\">" + html_escape(local_time(c.event_start, tz).substr(0, 10)) +
-           (e.organiser_name.empty() ? std::string() : ", " + html_escape(e.organiser_name)) + "</p>\n";
-    if (auto r = place_text(c.place, c.award); !r.empty()) out += "<p class=\"t\">" + html_escape(r) + "</p>\n";
-    out += "<p class=\"f\">" + html_escape(trf("№ {} of {}", c.number, local_time(c.issued_at, tz).substr(0, 10))) +
-           "<br>" + html_escape(trf("Verification code: {}", core::certificate_code_text(c.code))) + "<br>" +
-           html_escape(trf("Check it on any node of the network: setevoe event verify-certificate {}",
-                           core::certificate_code_text(c.code))) +
+    out += "<div class=\"c\">\n<h1>" + util::xml_escape(tr("CERTIFICATE")) + "</h1>\n";
+    out += "<p class=\"k\">" + util::xml_escape(tr("of participation")) + "</p>\n";
+    out += "<p class=\"n\">" + util::xml_escape(c.person_name) + "</p>\n";
+    out += "<p class=\"k\">" +
+           util::xml_escape(trf("took part in the {}", core::term_label(core::event_types(), e.type))) + "</p>\n";
+    out += "<p class=\"t\">«" + util::xml_escape(c.event_title) + "»</p>\n";
+    out += "<p class=\"k\">" + util::xml_escape(local_time(c.event_start, tz).substr(0, 10)) +
+           (e.organiser_name.empty() ? std::string() : ", " + util::xml_escape(e.organiser_name)) + "</p>\n";
+    if (auto r = place_text(c.place, c.award); !r.empty()) out += "<p class=\"t\">" + util::xml_escape(r) + "</p>\n";
+    out += "<p class=\"f\">" +
+           util::xml_escape(trf("№ {} of {}", c.number, local_time(c.issued_at, tz).substr(0, 10))) + "<br>" +
+           util::xml_escape(trf("Verification code: {}", core::certificate_code_text(c.code))) + "<br>" +
+           util::xml_escape(trf("Check it on any node of the network: setevoe event verify-certificate {}",
+                                core::certificate_code_text(c.code))) +
            "</p>\n</div>\n";
   }
   out += "</body>\n</html>\n";
@@ -436,7 +371,7 @@ void setup_event(CLI::App& app, Context& ctx, std::function<void()>& action) {
   };
   auto list_args = std::make_shared<ListArgs>();
   auto* list = event->add_subcommand("list", tr("list the plan in the order events happen, with filters"));
-  list_args->period.add_to(*list, false);
+  list_args->period.add_to(*list);
   list->add_option("--type", list_args->filter.type, tr("only this form"))->type_name("TYPE");
   list->add_option("--org", list_args->filter.org, tr("only events this organisation holds"))->type_name("ORG");
   list->add_option("--direction", list_args->filter.direction, tr("only this direction"))->type_name("DIRECTION");
@@ -445,7 +380,7 @@ void setup_event(CLI::App& app, Context& ctx, std::function<void()>& action) {
   list->callback([&ctx, &action, list_args] {
     action = [&ctx, list_args] {
       auto filter = list_args->filter;
-      list_args->period.apply(filter);
+      list_args->period.apply(filter, today(ctx));
       filter.cancelled = !list_args->no_cancelled;
       print_events(ctx, core::list_events(ctx.db(), filter, tz_of(ctx)));
     };
@@ -712,12 +647,12 @@ void setup_event(CLI::App& app, Context& ctx, std::function<void()>& action) {
   };
   auto plan_args = std::make_shared<PlanArgs>();
   auto* plan = event->add_subcommand("plan", tr("the plan of educational events for a month, a quarter or a year"));
-  plan_args->period.add_to(*plan, false);
+  plan_args->period.add_to(*plan);
   plan->add_flag("--cancelled", plan_args->cancelled, tr("show cancelled events too, marked"));
   plan->callback([&ctx, &action, plan_args] {
     action = [&ctx, plan_args] {
       core::EventFilter filter;
-      if (!plan_args->period.apply(filter))
+      if (!plan_args->period.apply(filter, today(ctx)))
         throw core::Error(core::ErrorKind::usage,
                           tr("say which plan: --month 2026-12, --quarter 2026Q4, --year 2027, or --from and --to."));
       filter.cancelled = plan_args->cancelled;
@@ -765,13 +700,13 @@ void setup_event(CLI::App& app, Context& ctx, std::function<void()>& action) {
   };
   auto ics_args = std::make_shared<IcsArgs>();
   auto* ics = event->add_subcommand("ics", tr("the plan as an iCalendar file for calendar programs and phones"));
-  ics_args->period.add_to(*ics, true);
+  ics_args->period.add_to(*ics);
   ics->add_option("-o,--output", ics_args->output, tr("write to this file (default: standard output)"))
       ->type_name("FILE");
   ics->callback([&ctx, &action, ics_args] {
     action = [&ctx, ics_args] {
       core::EventFilter filter;
-      ics_args->period.apply(filter);
+      ics_args->period.apply(filter, today(ctx));
       filter.detail = core::EventDetail::uncounted;
       auto tz = tz_of(ctx);
       core::CalendarWriter calendar(tz, tr("The plan of educational events of the network"));

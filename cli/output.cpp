@@ -68,59 +68,50 @@ void print_list(Context& ctx, const std::vector<util::Json>& records, const std:
   print_table(ctx, table);
 }
 
-void print_table(Context& ctx, const Table& table) {
-  const auto& header = table.header();
-  auto columns = header.size();
-  auto rows = table.rows();
-  // Each cell measured once.
-  std::vector<std::size_t> widths(columns);
-  std::vector<std::size_t> cell_widths;
-  cell_widths.reserve(rows * columns);
-  for (std::size_t c = 0; c < columns; ++c) widths[c] = util::display_width(header[c]);
-  for (std::size_t r = 0; r < rows; ++r)
-    for (std::size_t c = 0; c < columns; ++c) {
-      auto w = util::display_width(table.cell(r, c));
-      cell_widths.push_back(w);
-      widths[c] = std::max(widths[c], w);
-    }
-  // Fit the terminal: narrow the widest column until the table fits.
-  if (auto limit = ctx.terminal_width(); limit > 0) {
-    auto total = [&] {
-      std::size_t t = 0;
-      for (auto w : widths) t += w + 2;
-      return t;
-    };
-    while (total() > limit) {
-      auto widest = std::max_element(widths.begin(), widths.end());
-      if (*widest <= 8) break;
-      --*widest;
-    }
+void PeriodOptions::add_to(CLI::App& cmd, bool with_previous_month) {
+  m = cmd.add_option("--month", month, core::tr("a month: 2026-12 or 12.2026"))->type_name("MONTH");
+  if (with_previous_month)
+    pm = cmd.add_flag("--previous-month", previous_month, core::tr("the month before this one (for cron on the 1st)"));
+  q = cmd.add_option("--quarter", quarter, core::tr("a quarter: 2026Q4"))->type_name("QUARTER");
+  y = cmd.add_option("--year", year, core::tr("a year: 2027"))->type_name("YEAR");
+  f = cmd.add_option("--from", from, core::tr("from this date (YYYY-MM-DD or DD.MM.YYYY)"))->type_name("DATE");
+  t = cmd.add_option("--to", to, core::tr("to this date, included"))->type_name("DATE");
+}
+
+std::optional<PeriodOptions::Dates> PeriodOptions::dates(const std::string& today) const {
+  using core::Error;
+  using core::ErrorKind;
+  int given = static_cast<int>(m->count() + q->count() + y->count() + (pm ? pm->count() : 0)) +
+              ((f->count() || t->count()) ? 1 : 0);
+  if (given > 1)
+    throw Error(ErrorKind::usage,
+                pm ? core::tr("give one period: --month, --previous-month, --quarter, --year, or --from and --to.")
+                   : core::tr("give one period: --month, --quarter, --year, or --from and --to."));
+  std::optional<util::DateRange> r;
+  if (m->count()) {
+    r = util::parse_month(month);
+    if (!r) throw Error(ErrorKind::usage, core::trf("--month «{}» is not a month; write 2026-12 or 12.2026.", month));
+  } else if (pm && pm->count()) {
+    r = util::parse_month(util::add_days(today.substr(0, 8) + "01", -1).substr(0, 7));
+  } else if (q->count()) {
+    r = util::parse_quarter(quarter);
+    if (!r)
+      throw Error(ErrorKind::usage,
+                  core::trf("--quarter «{}» is not a quarter; write 2026Q4 (the fourth quarter of 2026).", quarter));
+  } else if (y->count()) {
+    r = util::parse_year(year);
+    if (!r) throw Error(ErrorKind::usage, core::trf("--year «{}» is not a year; write 2027.", year));
   }
-  bool bold = ctx.colour();
-  std::string line;
-  auto print_row = [&](auto value_of, const std::size_t* measured, bool is_header) {
-    line.clear();
-    if (is_header && bold) line += "\033[1m";
-    for (std::size_t c = 0; c < columns; ++c) {
-      std::string_view value = value_of(c);
-      auto w = measured ? measured[c] : util::display_width(value);
-      if (w > widths[c]) {
-        auto fitted = util::fit_width(value, widths[c]);
-        line += fitted;
-        w = util::display_width(fitted);
-      } else {
-        line += value;
-      }
-      if (c + 1 < columns) line.append(widths[c] - w + 2, ' ');
-    }
-    while (!line.empty() && line.back() == ' ') line.pop_back();
-    if (is_header && bold) line += "\033[0m";
-    line += '\n';
-    ctx.out() << line;
-  };
-  print_row([&](std::size_t c) { return std::string_view(header[c]); }, nullptr, true);
-  for (std::size_t r = 0; r < rows; ++r)
-    print_row([&](std::size_t c) { return table.cell(r, c); }, cell_widths.data() + r * columns, false);
+  if (r) return Dates{r->from, r->to};
+  if (!f->count() && !t->count()) return std::nullopt;
+  Dates d;
+  if (f->count()) d.from = from;
+  if (t->count()) d.to = to;
+  return d;
+}
+
+void print_table(Context& ctx, const Table& table) {
+  table.write(ctx.out(), ctx.terminal_width(), ctx.colour());
 }
 
 void print_record(Context& ctx, const util::Json& record, const std::vector<Column>& columns, Format format) {

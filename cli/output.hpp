@@ -14,6 +14,7 @@
 
 #include "cli/app.hpp"
 #include "core/util/json.hpp"
+#include "core/util/text_table.hpp"
 
 namespace setevoe::cli {
 
@@ -30,35 +31,35 @@ std::vector<Column> key_columns(std::initializer_list<const char*> keys);
 void print_list(Context& ctx, const std::vector<util::Json>& records, const std::vector<Column>& columns,
                 Format format);
 
-// The cells of a table for people, kept in one buffer: a year's plan is a
-// hundred thousand cells.
-class Table {
- public:
-  explicit Table(std::vector<std::string> header) : m_header(std::move(header)) {}
-  // The next cell, row after row (a line break shows as a space).
-  Table& add(std::string_view cell) {
-    auto begin = m_text.size();
-    m_text += cell;
-    for (auto i = m_text.find('\n', begin); i != std::string::npos; i = m_text.find('\n', i + 1)) m_text[i] = ' ';
-    m_ends.push_back(m_text.size());
-    return *this;
-  }
-  void reserve(std::size_t rows) { m_ends.reserve(rows * m_header.size()); }
-  const std::vector<std::string>& header() const { return m_header; }
-  std::size_t rows() const { return m_header.empty() ? 0 : m_ends.size() / m_header.size(); }
-  // Row r's column c: empty past the cells added.
-  std::string_view cell(std::size_t r, std::size_t c) const {
-    auto i = r * m_header.size() + c;
-    if (i >= m_ends.size()) return {};
-    auto begin = i == 0 ? 0 : m_ends[i - 1];
-    return std::string_view(m_text).substr(begin, m_ends[i] - begin);
-  }
+// A period as typed: --month, --quarter, --year, or --from and --to; for
+// reports also --previous-month (what cron asks for on the 1st).
+struct PeriodOptions {
+  std::string month, quarter, year, from, to;
+  bool previous_month = false;
+  CLI::Option *m = nullptr, *pm = nullptr, *q = nullptr, *y = nullptr, *f = nullptr, *t = nullptr;
 
- private:
-  std::vector<std::string> m_header;
-  std::string m_text;
-  std::vector<std::size_t> m_ends;
+  void add_to(CLI::App& cmd, bool with_previous_month = false);
+  // The dates: both ends of a month, quarter or year, or what --from and
+  // --to gave ("YYYY-MM-DD" or as typed); nothing when no period was given.
+  // `today` ("YYYY-MM-DD") places the previous month. Error: usage (two
+  // periods, one that does not parse).
+  struct Dates {
+    std::optional<std::string> from, to;
+  };
+  std::optional<Dates> dates(const std::string& today) const;
+  // Sets a filter's from and to; false when no period was given.
+  template <typename Filter>
+  bool apply(Filter& filter, const std::string& today) const {
+    auto d = dates(today);
+    if (!d) return false;
+    filter.from = d->from;
+    filter.to = d->to;
+    return true;
+  }
 };
+
+// The cells of a table for people.
+using Table = util::TextTable;
 
 // A table fitted to the terminal's width as print_list does.
 void print_table(Context& ctx, const Table& table);

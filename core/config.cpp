@@ -1,6 +1,8 @@
 // The configuration file and the database's location.
 #include "core/config.hpp"
 
+#include "core/util/text.hpp"
+
 #include <toml++/toml.h>
 
 #include <algorithm>
@@ -66,6 +68,27 @@ void read_calendar(Config& c, const toml::node& node) {
   }
 }
 
+void read_report(Config& c, const toml::node& node) {
+  const auto* t = node.as_table();
+  if (!t) throw Error(ErrorKind::bad_data, trf("{}: «report» must be a table: [report].", c.path));
+  for (const auto& [key, value] : *t) {
+    auto text = value.value<std::string>();
+    if (key.str() == "organisation") {
+      if (!text || util::trim(*text).empty())
+        throw Error(ErrorKind::bad_data,
+                    trf("{}: [report] organisation must be the name reports are headed with, in quotes.", c.path));
+      c.report.organisation = std::string(util::trim(*text));
+    } else if (key.str() == "language") {
+      if (!text || (*text != "ru" && *text != "en"))
+        throw Error(ErrorKind::bad_data, trf("{}: [report] language must be \"ru\" or \"en\".", c.path));
+      c.report.language = *text;
+    } else {
+      throw Error(ErrorKind::bad_data,
+                  trf("{}: unknown key «{}» in [report]. Known keys: organisation, language.", c.path, key.str()));
+    }
+  }
+}
+
 }  // namespace
 
 Config load_config() {
@@ -96,8 +119,11 @@ Config load_config() {
       c.db = *s;
     } else if (key.str() == "consult") {
       read_calendar(c, value);
+    } else if (key.str() == "report") {
+      read_report(c, value);
     } else {
-      throw Error(ErrorKind::bad_data, trf("{}: unknown key «{}». Known keys: db, [consult].", c.path, key.str()));
+      throw Error(ErrorKind::bad_data,
+                  trf("{}: unknown key «{}». Known keys: db, [consult], [report].", c.path, key.str()));
     }
   }
   return c;

@@ -6,6 +6,9 @@
 //   answer_days = 5                     # working days the experts have for a first answer
 //   holidays = ["2026-01-01", …]        # days off that fall on weekdays (the year's official calendar)
 //   working_days = ["2026-…"]           # weekend days that are working days by a transfer
+//   [report]
+//   organisation = "Управление образования …"  # reports' heading (else the node's name)
+//   language = "ru"                     # the language of reports: ru (the default) or en
 #pragma once
 
 #include <optional>
@@ -21,11 +24,18 @@ struct WorkCalendar {
   std::vector<std::string> working_days;  // YYYY-MM-DD: weekend days worked (transfers)
 };
 
+// How reports are headed and written.
+struct ReportSettings {
+  std::optional<std::string> organisation;  // the heading; else the node's name
+  std::string language = "ru";              // reports are official documents: Russian unless asked
+};
+
 struct Config {
   std::string path;               // the file read, or where it would be
   bool found = false;             // the file exists and was read
   std::optional<std::string> db;  // key "db"
   WorkCalendar calendar;          // table [consult]
+  ReportSettings report;          // table [report]
 };
 
 // Reads the config file. Error: bad_data with the file, line and reason when

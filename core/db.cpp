@@ -121,6 +121,10 @@ std::string Stmt::column_text(int index) const {
            : std::string();
 }
 
+int Stmt::parameter_count() const {
+  return sqlite3_bind_parameter_count(m_stmt);
+}
+
 std::string_view Stmt::column_view(int index) const {
   auto p = sqlite3_column_text(m_stmt, index);
   return p ? std::string_view(reinterpret_cast<const char*>(p),

@@ -67,6 +67,8 @@ class Stmt {
   std::optional<std::string> column_optional(int index) const;
   Value column_value(int index) const;
   int column_count() const;
+  // The largest parameter number the SQL uses (?7 gives 7).
+  int parameter_count() const;
   std::string column_name(int index) const;
 
   const std::string& sql() const { return m_sql; }

@@ -82,4 +82,29 @@ std::string init_messages() {
   return g_language;
 }
 
+// glibc's counter of loaded catalogues: raising it makes gettext forget the
+// translations it has looked up (GNU gettext's manual, "Being a gettext
+// grok"), so a change of LANGUAGE applies to the next lookup.
+extern "C" int _nl_msg_cat_cntr;
+
+void use_message_language(const std::string& language) {
+  auto wanted = language == "ru" ? std::string("ru") : std::string("en");
+  if (wanted == g_language) return;
+  g_language = wanted;
+  const char* messages = std::setlocale(LC_MESSAGES, nullptr);
+  if (g_language != "en" && messages && (std::string_view(messages) == "C" || std::string_view(messages) == "POSIX"))
+    std::setlocale(LC_MESSAGES, "C.UTF-8");
+  setenv("LANGUAGE", g_language.c_str(), 1);
+  bindtextdomain(k_text_domain, catalogue_dir(g_language).c_str());
+  ++_nl_msg_cat_cntr;
+}
+
+MessageLanguage::MessageLanguage(const std::string& language) : m_previous(g_language) {
+  use_message_language(language);
+}
+
+MessageLanguage::~MessageLanguage() {
+  use_message_language(m_previous);
+}
+
 }  // namespace setevoe::core

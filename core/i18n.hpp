@@ -37,4 +37,21 @@ std::string init_messages();
 // The language chosen by init_messages() ("en" before it is called).
 const std::string& message_language();
 
+// Switches the messages to "ru" or "en" (anything else is "en") for what
+// follows, whatever the locale: reports are written in Russian also from a
+// cron job that runs under the C locale.
+void use_message_language(const std::string& language);
+
+// The language switched for a scope and switched back at its end.
+class MessageLanguage {
+ public:
+  explicit MessageLanguage(const std::string& language);
+  ~MessageLanguage();
+  MessageLanguage(const MessageLanguage&) = delete;
+  MessageLanguage& operator=(const MessageLanguage&) = delete;
+
+ private:
+  std::string m_previous;
+};
+
 }  // namespace setevoe::core

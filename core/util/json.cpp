@@ -1,6 +1,8 @@
 // JSON output values.
 #include "core/util/json.hpp"
 
+#include <cmath>
+
 #include <utf8proc.h>
 
 #include <fmt/format.h>
@@ -33,6 +35,7 @@ const Json* Json::find(std::string_view key) const {
 std::string Json::text() const {
   if (auto s = std::get_if<std::string>(&m_v)) return *s;
   if (auto i = std::get_if<std::int64_t>(&m_v)) return std::to_string(*i);
+  if (auto d = std::get_if<double>(&m_v)) return std::isfinite(*d) ? fmt::format("{}", *d) : std::string();
   if (auto b = std::get_if<bool>(&m_v)) return *b ? "true" : "false";
   if (auto a = std::get_if<Array>(&m_v)) {
     std::string out;
@@ -92,6 +95,8 @@ void Json::dump_to(std::string& out, int indent, int depth) const {
     out += *b ? "true" : "false";
   else if (auto i = std::get_if<std::int64_t>(&m_v))
     out += std::to_string(*i);
+  else if (auto d = std::get_if<double>(&m_v))
+    out += std::isfinite(*d) ? fmt::format("{}", *d) : "null";
   else if (auto s = std::get_if<std::string>(&m_v))
     out += json_quote(*s);
   else if (auto a = std::get_if<Array>(&m_v)) {

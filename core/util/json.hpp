@@ -23,6 +23,9 @@ class Json {
   Json(bool b) : m_v(b) {}
   Json(int i) : m_v(static_cast<std::int64_t>(i)) {}
   Json(std::int64_t i) : m_v(i) {}
+  // A number that is not whole (a median, a share); NaN and infinities are
+  // written as null, which JSON has instead.
+  Json(double d) : m_v(d) {}
   Json(std::string s) : m_v(std::move(s)) {}
   Json(const char* s) : m_v(std::string(s)) {}
   Json(std::string_view s) : m_v(std::string(s)) {}
@@ -52,7 +55,7 @@ class Json {
 
  private:
   void dump_to(std::string& out, int indent, int depth) const;
-  std::variant<std::nullptr_t, bool, std::int64_t, std::string, Array, Object> m_v;
+  std::variant<std::nullptr_t, bool, std::int64_t, double, std::string, Array, Object> m_v;
 };
 
 // s as a JSON string literal, with quotes.

@@ -157,4 +157,54 @@ std::size_t edit_distance(std::string_view a, std::string_view b) {
   return prev[b.size()];
 }
 
+// Appends s as XML character data or an attribute value: & < > " ' escaped,
+// what XML 1.0 forbids dropped (controls other than tab, LF and CR; U+FFFE,
+// U+FFFF), and a byte that is not UTF-8 replaced by U+FFFD, so that no
+// office suite refuses the file over one bad value.
+void xml_escape_into(std::string& out, std::string_view s) {
+  std::size_t i = 0;
+  while (i < s.size()) {
+    auto c = static_cast<unsigned char>(s[i]);
+    if (c < 0x80) {
+      switch (c) {
+        case '&':
+          out += "&amp;";
+          break;
+        case '<':
+          out += "&lt;";
+          break;
+        case '>':
+          out += "&gt;";
+          break;
+        case '"':
+          out += "&quot;";
+          break;
+        case '\'':
+          out += "&apos;";
+          break;
+        default:
+          if (c >= 0x20 || c == '\t' || c == '\n' || c == '\r') out += static_cast<char>(c);
+      }
+      ++i;
+      continue;
+    }
+    utf8proc_int32_t cp = 0;
+    auto n = utf8proc_iterate(reinterpret_cast<const utf8proc_uint8_t*>(s.data() + i),
+                              static_cast<utf8proc_ssize_t>(s.size() - i), &cp);
+    if (n <= 0) {
+      out += "\xEF\xBF\xBD";
+      ++i;
+      continue;
+    }
+    if (cp != 0xFFFE && cp != 0xFFFF) out.append(s.data() + i, static_cast<std::size_t>(n));
+    i += static_cast<std::size_t>(n);
+  }
+}
+
+std::string xml_escape(std::string_view s) {
+  std::string out;
+  xml_escape_into(out, s);
+  return out;
+}
+
 }  // namespace setevoe::util

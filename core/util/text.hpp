@@ -35,4 +35,11 @@ std::string ascii_lower(std::string_view s);
 // Edit distance between two strings, for "did you mean" hints.
 std::size_t edit_distance(std::string_view a, std::string_view b);
 
+// s as XML character data or an attribute value: & < > " ' escaped, what
+// XML 1.0 forbids dropped (controls other than tab, LF and CR; U+FFFE,
+// U+FFFF), a byte that is not UTF-8 replaced by U+FFFD. For the office
+// formats, HTML and SVG.
+void xml_escape_into(std::string& out, std::string_view s);
+std::string xml_escape(std::string_view s);
+
 }  // namespace setevoe::util
