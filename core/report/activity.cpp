@@ -690,8 +690,8 @@ Document org(Db& db, const Request& r) {
   card.paragraphs.push_back(
       trf("Kind: {}; status: {}.", term_label(org_kinds(), kind), term_label(member_statuses(), status)));
   Table people{"people",
-               tr("People"),
-               {integer_column("n", tr("№")), text_column("name", tr("Name")), text_column("position", tr("Position")),
+               tr("People of the organisation"),
+               {integer_column("n", tr("№")), text_column("name", tr("Full name")), text_column("position", tr("Position")),
                 text_column("status", tr("Status"))}};
   Stmt p(db, "SELECT name, coalesce(position, ''), status FROM person WHERE deleted = 0 AND org = ? ORDER BY name, id");
   p.bind(1, *sc.org);

@@ -205,7 +205,7 @@ Document portfolio(Db& db, const Request& r) {
   Table taken{"participation",
               "",
               {date_column("date", tr("Date")), text_column("title", tr("Event")), text_column("type", tr("Form")),
-               text_column("role", tr("Role")), text_column("attended", tr("Attended")),
+               text_column("role", tr("Role")), text_column("attended", tr("Was present")),
                text_column("result", tr("Result")), text_column("certificate", tr("Certificate"))}};
   {
     // Marks and certificates count only when the event's node wrote them;
