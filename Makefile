@@ -1,7 +1,7 @@
 # setevoe — the two commands of the README, and a few more.
 #   make demo    install what is missing, build, run the walk-through on a fresh database in demo/
 #   make test    install what is missing, build, run every test
-#   make bench   build in Release and print the benchmark table (BENCH_PRODUCTS, BENCH_ONLY=catalogue|services)
+#   make bench   build in Release and print the benchmark table (BENCH_PRODUCTS, BENCH_ONLY=catalogue|services|report)
 #   make sanitize  build with AddressSanitizer + UBSan and run the tests there
 #   make fuzz    build the libFuzzer targets with clang and run them for FUZZ_SECONDS in total
 .PHONY: all deps build demo test bench sanitize fuzz clean
@@ -12,7 +12,7 @@ JOBS ?= $(shell nproc)
 # Debian 12 packages: to build, to test, to benchmark.
 BUILD_PACKAGES = cmake ninja-build g++ pkg-config gettext tzdata libcli11-dev libsqlite3-dev libfmt-dev \
   libtomlplusplus-dev libzip-dev libutf8proc-dev libstemmer-dev catch2 libsodium-dev libssl-dev
-TEST_PACKAGES = sqlite3 python3 mandoc bash-completion zsh fish poppler-utils libreoffice-writer-nogui python3-icalendar
+TEST_PACKAGES = sqlite3 python3 mandoc bash-completion zsh fish poppler-utils libreoffice-writer-nogui python3-icalendar libreoffice-calc-nogui python3-openpyxl
 DEMO_PACKAGES = python3 libreoffice-writer-nogui poppler-utils
 BENCH_PACKAGES = hyperfine time zip unzip hunspell-ru hunspell-tools
 FUZZ_PACKAGES = clang libclang-rt-14-dev

@@ -13,6 +13,7 @@
 #include "core/i18n.hpp"
 #include "core/report/render.hpp"
 #include "core/report/reports.hpp"
+#include "core/util/text.hpp"
 #include "core/util/time.hpp"
 
 namespace setevoe::cli {
@@ -34,7 +35,8 @@ struct ReportArgs {
 report::Format choose_format(Context& ctx, const std::string& output) {
   if (ctx.format_flag) return *report::parse_format(*ctx.format_flag);
   if (output != "-") {
-    auto ext = std::filesystem::path(output).extension().string();
+    // report.DOCX is a DOCX too, as Windows often names files.
+    auto ext = util::ascii_lower(std::filesystem::path(output).extension().string());
     if (!ext.empty())
       if (auto f = report::parse_format(ext.substr(1)); f && *f != report::Format::table) return *f;
   }
@@ -74,12 +76,18 @@ void run_report(Context& ctx, const ReportArgs& a, const Kind& kind) {
   if (subject == "ORG") r.org = a.subject;
   if (subject == "PERSON") r.person = a.subject;
   std::string content;
-  {
+  try {
     core::MessageLanguage language(r.language);
     auto doc = kind.build(db, r);
     report::RenderOptions options;
     options.width = a.output == "-" ? ctx.terminal_width() : 0;
     content = report::render(doc, format, options);
+  } catch (const core::Error&) {
+    // Its message is in the report's language; the same request again, in
+    // the terminal's, fails the same way and says why in words the user
+    // reads, as every other message of setevoe.
+    if (r.language != core::message_language()) kind.build(db, r);
+    throw;
   }
   write_output(ctx, a.output, content);
   if (a.output != "-") ctx.say(trf("Written: {}", a.output));

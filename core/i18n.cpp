@@ -56,6 +56,14 @@ const char* tr(const char* msgid) {
   return dgettext(k_text_domain, msgid);
 }
 
+const char* trc(const char* context, const char* msgid) {
+  // As pgettext does: the catalogue keys a message in a context as
+  // "context\004msgid".
+  std::string key = std::string(context) + '\004' + msgid;
+  const char* found = dgettext(k_text_domain, key.c_str());
+  return found == key.c_str() ? msgid : found;
+}
+
 const std::string& message_language() {
   return g_language;
 }

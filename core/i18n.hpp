@@ -20,6 +20,11 @@ inline constexpr const char* k_text_domain = "setevoe";
 // when no translation is known.
 const char* tr(const char* msgid);
 
+// Translates a msgid in a context, for the English words that need two
+// Russian ones: trc("count", "Published") «Опубликовано» as a column of
+// counts, beside tr("Published") «Опубликован» as a column of dates.
+const char* trc(const char* context, const char* msgid);
+
 // Translates then formats: trf("no record {}", id).
 template <typename... Args>
 std::string trf(const char* msgid, Args&&... args) {

@@ -50,7 +50,7 @@ while IFS= read -r -d '' f; do sources+=("$f"); done < <(
 [[ ${#sources[@]} -gt 0 ]] || { echo "po/update.sh: no sources found under core/ and cli/" >&2; exit 66; }
 
 # Extraction into $tmp/setevoe.pot.
-xgettext --from-code=UTF-8 --language=C++ --keyword=tr --keyword=trf --keyword=N_ \
+xgettext --from-code=UTF-8 --language=C++ --keyword=tr --keyword=trf --keyword=trc:1c,2 --keyword=N_ \
   --add-comments=TRANSLATORS: --package-name=setevoe --sort-by-file \
   -o "$tmp/setevoe.pot" "${sources[@]}"
 

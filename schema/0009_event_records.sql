@@ -13,8 +13,10 @@ CREATE INDEX registration_event ON registration(event, deleted, person);
 
 -- A plan or a calendar is read in the order events happen, ties by id (the
 -- same order on every node): the index gives that order without sorting.
+-- Which events of a period were held, and by whom organised (the activity
+-- report asks it of every period, twice), is read from the index alone.
 DROP INDEX event_starts;
-CREATE INDEX event_starts ON event(starts_at, id);
+CREATE INDEX event_starts ON event(starts_at, id, deleted, status, organiser, directions);
 
 -- One row per person and event (the id is derived from both): came or not,
 -- and for a contest the place (1, 2, 3) or an award.
@@ -30,7 +32,10 @@ CREATE TABLE attendance (
   deleted   INTEGER NOT NULL DEFAULT 0,
   _v        TEXT NOT NULL
 );
-CREATE INDEX attendance_event ON attendance(event);
+-- By event, with what the activity report counts of each (came; placed or
+-- awarded; written by the event's node), so the counts of thousands of
+-- events are read from the index alone.
+CREATE INDEX attendance_event ON attendance(event, deleted, owner, attended, place, award);
 CREATE INDEX attendance_person ON attendance(person);
 
 -- A certificate of participation: what it certifies is kept as it was

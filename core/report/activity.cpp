@@ -187,14 +187,16 @@ MemberFigures member_figures(Db& db, const Span& p, const Scope& sc) {
   MemberFigures f;
   {
     // Orgs that did something: products made or published, events held,
-    // people registered for events held, questions asked.
+    // people registered for events held, questions asked. The people are
+    // gathered first and each looked up once, not once per registration.
     Stmt s(db, fmt::format("SELECT count(*) FROM ("
                            "SELECT p.org AS o FROM product p WHERE {0} AND ({1} OR {2}) "
                            "UNION SELECT e.organiser FROM event e WHERE {3} "
-                           "UNION SELECT pe.org FROM event e JOIN registration r ON r.event = e.id AND r.deleted = 0 "
-                           "JOIN person pe ON pe.id = r.person WHERE {3} "
-                           "UNION SELECT pe.org FROM question q JOIN person pe ON pe.id = q.person WHERE q.deleted = 0 "
-                           "AND q.asked_at >= ?1 AND q.asked_at < ?2 AND (?6 IS NULL OR q.direction = ?6)"
+                           "UNION SELECT pe.org FROM person pe WHERE pe.id IN ("
+                           "SELECT r.person FROM event e JOIN registration r ON r.event = e.id AND r.deleted = 0 "
+                           "WHERE {3} "
+                           "UNION ALL SELECT q.person FROM question q WHERE q.deleted = 0 "
+                           "AND q.asked_at >= ?1 AND q.asked_at < ?2 AND (?6 IS NULL OR q.direction = ?6))"
                            ") WHERE o IS NOT NULL AND (?5 IS NULL OR o = ?5)",
                            k_product_scope, k_created, k_published, k_held));
     bind_span(s, p, sc);
@@ -231,8 +233,9 @@ struct ProductFigures {
 };
 
 ProductFigures product_figures(Db& db, const Span& p, const Scope& sc) {
-  Stmt s(db, fmt::format("SELECT coalesce(sum({}), 0), coalesce(sum({}), 0), coalesce(sum({}), 0) FROM product p "
-                         "WHERE {}",
+  // Only products with something in the span are summed (the rest add 0).
+  Stmt s(db, fmt::format("SELECT coalesce(sum({0}), 0), coalesce(sum({1}), 0), coalesce(sum({2}), 0) FROM product p "
+                         "WHERE {3} AND ({0} OR {1} OR {2})",
                          k_created, k_submitted, k_published, k_product_scope));
   bind_span(s, p, sc);
   s.step();
@@ -264,27 +267,6 @@ Figures figures(Db& db, const Span& p, const Scope& sc, const std::vector<HeldEv
   f.agreements = agreement_figures(ags, p);
   f.members = member_figures(db, p, sc);
   return f;
-}
-
-std::string month_name(unsigned m) {
-  static const char* names[] = {N_("January"),   N_("February"), N_("March"),    N_("April"),
-                                N_("May"),       N_("June"),     N_("July"),     N_("August"),
-                                N_("September"), N_("October"),  N_("November"), N_("December")};
-  return m >= 1 && m <= 12 ? tr(names[m - 1]) : std::string();
-}
-
-// "for October 2026", "for 2026", "for quarter 3 of 2026", or the dates.
-std::string period_words(const std::string& from, const std::string& to) {
-  auto year = from.substr(0, 4);
-  auto month = static_cast<unsigned>(std::stoi(from.substr(5, 2)));
-  auto months =
-      from.substr(8) == "01" && util::add_days(to, 1).substr(8) == "01" && from.substr(0, 4) == to.substr(0, 4)
-          ? static_cast<unsigned>(std::stoi(to.substr(5, 2))) - month + 1
-          : 0;
-  if (months == 12) return trf("for {}", year);
-  if (months == 3 && (month - 1) % 3 == 0) return trf("for quarter {} of {}", (month - 1) / 3 + 1, year);
-  if (months == 1) return trf("for {} {}", month_name(month), year);
-  return trf("for {} – {}", date_text(from), date_text(to));
 }
 
 std::string scope_words(const Scope& sc) {
@@ -331,9 +313,11 @@ Section products_section(Db& db, const Span& p, const Scope& sc, const Names& na
   {
     Table t{"by_type",
             tr("By type"),
-            {text_column("type", tr("Type")), integer_column("created", tr("Created")),
-             integer_column("submitted", tr("Submitted")), integer_column("published", tr("Published"))}};
-    Stmt q(db, fmt::format("SELECT p.type, sum({}), sum({}), sum({}) FROM product p WHERE {} GROUP BY p.type",
+            {text_column("type", tr("Type")), integer_column("created", trc("count", "Created")),
+             integer_column("submitted", trc("count", "Submitted")),
+             integer_column("published", trc("count", "Published"))}};
+    Stmt q(db, fmt::format("SELECT p.type, sum({0}), sum({1}), sum({2}) FROM product p WHERE {3} AND ({0} OR {1} OR "
+                           "{2}) GROUP BY p.type",
                            k_created, k_submitted, k_published, k_product_scope));
     bind_span(q, p, sc);
     std::int64_t c = 0, su = 0, pu = 0;
@@ -360,10 +344,10 @@ Section products_section(Db& db, const Span& p, const Scope& sc, const Names& na
   {
     Table t{"by_direction",
             tr("By direction"),
-            {text_column("direction", tr("Direction")), integer_column("created", tr("Created")),
-             integer_column("published", tr("Published"))}};
-    Stmt q(db, fmt::format("SELECT j.value, sum({}), sum({}) FROM product p, json_each(p.directions) j WHERE {} "
-                           "AND (?6 IS NULL OR j.value = ?6) GROUP BY j.value",
+            {text_column("direction", tr("Direction")), integer_column("created", trc("count", "Created")),
+             integer_column("published", trc("count", "Published"))}};
+    Stmt q(db, fmt::format("SELECT j.value, sum({0}), sum({1}) FROM product p, json_each(p.directions) j WHERE {2} "
+                           "AND ({0} OR {1}) AND (?6 IS NULL OR j.value = ?6) GROUP BY j.value",
                            k_created, k_published, k_product_scope));
     bind_span(q, p, sc);
     while (q.step())
@@ -375,8 +359,8 @@ Section products_section(Db& db, const Span& p, const Scope& sc, const Names& na
   if (!sc.org) {
     Table t{"by_org",
             tr("By organisation"),
-            {text_column("org", tr("Organisation")), integer_column("created", tr("Created")),
-             integer_column("published", tr("Published"))}};
+            {text_column("org", tr("Organisation")), integer_column("created", trc("count", "Created")),
+             integer_column("published", trc("count", "Published"))}};
     Stmt q(db, fmt::format("SELECT coalesce(p.org, ''), sum({}), sum({}) FROM product p WHERE {} AND ({} OR {}) "
                            "GROUP BY p.org",
                            k_created, k_published, k_product_scope, k_created, k_published));
@@ -499,8 +483,8 @@ Section consultations_section(const std::vector<Question>& qs, const Span& p, co
   for (const auto& q : qs) by_direction[q.direction].push_back(q);
   Table t{"by_direction",
           tr("By direction"),
-          {text_column("direction", tr("Direction")), integer_column("asked", tr("Asked")),
-           integer_column("answered", tr("Answered")), integer_column("overdue", tr("Overdue")),
+          {text_column("direction", tr("Direction")), integer_column("asked", trc("count", "Asked")),
+           integer_column("answered", trc("count", "Answered")), integer_column("overdue", tr("Overdue")),
            number_column("median_days", tr("Median days to a first answer"))}};
   for (const auto& [d, list] : by_direction) {
     auto f = question_figures(list, p, r);
@@ -661,6 +645,7 @@ Document consultations(Db& db, const Request& r) {
   auto by_direction = consultations_section(qs, now, names, r);
   by_direction.key = "directions";
   by_direction.title = tr("By direction");
+  by_direction.tables.front().title.clear();  // the section says it
   doc.sections.push_back(std::move(by_direction));
   doc.sections.push_back(experts_section(db, now, sc, names));
   doc.sections.push_back(overdue_section(db, sc, names, r));
@@ -691,8 +676,8 @@ Document org(Db& db, const Request& r) {
       trf("Kind: {}; status: {}.", term_label(org_kinds(), kind), term_label(member_statuses(), status)));
   Table people{"people",
                tr("People of the organisation"),
-               {integer_column("n", tr("№")), text_column("name", tr("Full name")), text_column("position", tr("Position")),
-                text_column("status", tr("Status"))}};
+               {integer_column("n", tr("№")), text_column("name", tr("Full name")),
+                text_column("position", tr("Position")), text_column("status", tr("Status"))}};
   Stmt p(db, "SELECT name, coalesce(position, ''), status FROM person WHERE deleted = 0 AND org = ? ORDER BY name, id");
   p.bind(1, *sc.org);
   std::int64_t n = 0;

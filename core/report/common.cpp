@@ -1,5 +1,6 @@
 // What the reports share: periods, scopes, names, headings.
 #include "core/report/common.hpp"
+#include "core/report/render.hpp"
 
 #include <fmt/format.h>
 
@@ -163,6 +164,27 @@ const std::string& Names::person(const std::string& id) const {
 std::string local_date_of(const std::string& iso, const std::string& tz) {
   auto ms = util::parse_iso_utc(iso);
   return ms ? util::local_date(*ms, tz) : std::string();
+}
+
+std::string month_name(unsigned m) {
+  static const char* names[] = {N_("January"),   N_("February"), N_("March"),    N_("April"),
+                                N_("May"),       N_("June"),     N_("July"),     N_("August"),
+                                N_("September"), N_("October"),  N_("November"), N_("December")};
+  return m >= 1 && m <= 12 ? tr(names[m - 1]) : std::string();
+}
+
+// "for October 2026", "for 2026", "for quarter 3 of 2026", or the dates.
+std::string period_words(const std::string& from, const std::string& to) {
+  auto year = from.substr(0, 4);
+  auto month = static_cast<unsigned>(std::stoi(from.substr(5, 2)));
+  auto months =
+      from.substr(8) == "01" && util::add_days(to, 1).substr(8) == "01" && from.substr(0, 4) == to.substr(0, 4)
+          ? static_cast<unsigned>(std::stoi(to.substr(5, 2))) - month + 1
+          : 0;
+  if (months == 12) return trf("for {}", year);
+  if (months == 3 && (month - 1) % 3 == 0) return trf("for quarter {} of {}", (month - 1) / 3 + 1, year);
+  if (months == 1) return trf("for {} {}", month_name(month), year);
+  return trf("for {} – {}", date_text(from), date_text(to));
 }
 
 Column text_column(std::string key, std::string title) {

@@ -51,6 +51,12 @@ struct Names {
 // for an empty or broken time.
 std::string local_date_of(const std::string& iso, const std::string& tz);
 
+// A month's name ("October"), translated; 1 to 12.
+std::string month_name(unsigned m);
+// The period as people say it: "for October 2026", "for 2026", "for
+// quarter 3 of 2026", or "for 01.10.2026 – 15.10.2026".
+std::string period_words(const std::string& from, const std::string& to);
+
 // Column builders.
 Column text_column(std::string key, std::string title);
 Column integer_column(std::string key, std::string title);

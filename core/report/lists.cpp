@@ -21,11 +21,7 @@ using namespace detail;
 namespace {
 
 std::string month_heading(const std::string& ymd) {
-  static const char* names[] = {N_("January"),   N_("February"), N_("March"),    N_("April"),
-                                N_("May"),       N_("June"),     N_("July"),     N_("August"),
-                                N_("September"), N_("October"),  N_("November"), N_("December")};
-  auto m = static_cast<unsigned>(std::stoi(ymd.substr(5, 2)));
-  return fmt::format("{} {}", tr(names[m - 1]), ymd.substr(0, 4));
+  return fmt::format("{} {}", month_name(static_cast<unsigned>(std::stoi(ymd.substr(5, 2)))), ymd.substr(0, 4));
 }
 
 Value date_or_empty(const std::string& d) {
@@ -37,8 +33,7 @@ Value date_or_empty(const std::string& d) {
 Document plan(Db& db, const Request& r) {
   auto period = *request_period(r, true);
   auto sc = make_scope(db, r);
-  auto doc = new_document(r, "plan", tr("The plan of educational events"),
-                          trf("for {} – {}", date_text(period.first), date_text(period.second)));
+  auto doc = new_document(r, "plan", tr("The plan of educational events"), period_words(period.first, period.second));
   doc.from = period.first;
   doc.to = period.second;
   EventFilter filter;

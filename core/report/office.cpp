@@ -230,12 +230,21 @@ std::vector<int> column_widths(const Table& t, const TableMetrics& m) {
   auto columns = static_cast<std::int64_t>(need.size());
   std::int64_t room = m.total - columns * m.padding;
   std::int64_t spare = room - characters * m.per_character;
+  // Too wide for the page: numbers and dates keep their width (a date cut
+  // in two is unreadable) and the text columns, which wrap between words,
+  // share what is left — while each keeps room for a short word.
+  std::int64_t fixed = (characters - text_characters) * m.per_character, text_floor = 0;
+  for (std::size_t c = 0; c < need.size(); ++c)
+    if (!right_aligned(t.columns[c].type)) text_floor += std::min<std::int64_t>(need[c], 8) * m.per_character;
+  bool keep_fixed = spare < 0 && text_characters > 0 && room - fixed >= text_floor;
   std::vector<int> widths;
   std::int64_t given = 0;
   for (std::size_t c = 0; c < need.size(); ++c) {
     std::int64_t w;
     if (room < columns * m.per_character)
       w = m.total / columns - m.padding;
+    else if (keep_fixed)
+      w = right_aligned(t.columns[c].type) ? need[c] * m.per_character : (room - fixed) * need[c] / text_characters;
     else if (spare < 0)
       w = room * need[c] / characters;
     else if (text_characters > 0)

@@ -26,7 +26,8 @@ bool numeric(CellType t) {
   return t == CellType::integer || t == CellType::number || t == CellType::percent;
 }
 
-// Digits grouped by three with a no-break space: "12 345".
+// Digits grouped by three with a no-break space: "12 345" (reports are
+// Russian documents; an English one keeps the same figures).
 std::string grouped(std::int64_t n) {
   auto digits = std::to_string(n < 0 ? -n : n);
   std::string out;
@@ -37,7 +38,7 @@ std::string grouped(std::int64_t n) {
   return n < 0 ? "-" + out : out;
 }
 
-// A number as Russian documents write it: one decimal, a comma.
+// A number as Russian documents write it: a decimal comma.
 // Rounded half away from zero, as a spreadsheet shows the same cell.
 std::string decimal(double d, int places) {
   auto scale = std::pow(10.0, places);
