@@ -21,7 +21,8 @@
 # published into the FAQ that the other school receives; an agreement between
 # the two schools with obligations and a scan, refused to the other school's
 # hand; a message in an internet conference's section; the database is checked
-# and backed up.
+# and backed up; the reports for the department: the month's activity in DOCX
+# and XLSX, the next month's plan in ODT, and the activity as a table.
 #
 # Usage: bash examples/demo.sh PATH/TO/setevoe DIR
 #   DIR is deleted and made again; a DIR that this script did not make is left alone.
@@ -388,5 +389,19 @@ hub db backup "$DIR/hub-backup.db"
 
 step "38. Состояние узла после всех шагов"
 hub status
+
+step "39. Отчёты для управления образования (п. 6.1 Положения): деятельность сети за месяц в DOCX и XLSX, план следующего месяца в ODT"
+# The month the demo's records were made in, as the hub's time zone counts it
+# (the node's zone: Europe/Moscow, what init chooses); the plan is for the
+# next month, whose events step 28 planned.
+MONTH=$(TZ=Europe/Moscow date +%Y-%m)
+hub report activity --month "$MONTH" -o "$DIR/отчёт-$MONTH.docx"
+hub report activity --month "$MONTH" -o "$DIR/отчёт-$MONTH.xlsx"
+hub report plan --month "$NEXT" -o "$DIR/план-$NEXT.odt"
+ls -l "$DIR/отчёт-$MONTH.docx" "$DIR/отчёт-$MONTH.xlsx" "$DIR/план-$NEXT.odt"
+echo "(файлы открываются в Word, Excel и LibreOffice; офисный пакет для их создания не нужен)"
+
+step "40. Тот же отчёт о деятельности сети на экране"
+hub report activity --month "$MONTH"
 
 printf '\nГотово. Все файлы примера лежат в %s\n' "$DIR"
