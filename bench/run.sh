@@ -5,7 +5,8 @@
 #   bash bench/run.sh BUILD_DIR
 # BENCH_PRODUCTS: products in the generated catalogue (default 200,000);
 # BENCH_ONLY=catalogue: only the catalogue rows (bench/catalogue.sh);
-# BENCH_ONLY=services: only the services rows (bench/services.sh).
+# BENCH_ONLY=services: only the services rows (bench/services.sh);
+# BENCH_ONLY=report: only the activity report rows (bench/report.sh).
 set -euo pipefail
 build=${1:-build-release}
 setevoe="$build/setevoe"
@@ -25,8 +26,13 @@ elif [ "${BENCH_ONLY:-}" = services ]; then
   echo
   bash "$(dirname "$0")/services.sh" "$build" "$work"
   exit 0
+elif [ "${BENCH_ONLY:-}" = report ]; then
+  echo "setevoe benchmark, the activity report — $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, $(uname -m), build: $build"
+  echo
+  bash "$(dirname "$0")/report.sh" "$build" "$work"
+  exit 0
 elif [ -n "${BENCH_ONLY:-}" ]; then
-  echo "bench: BENCH_ONLY=$BENCH_ONLY; 'catalogue' and 'services' are known" >&2
+  echo "bench: BENCH_ONLY=$BENCH_ONLY; 'catalogue', 'services' and 'report' are known" >&2
   exit 64
 fi
 
@@ -225,8 +231,14 @@ rm -rf "$work/files"  # its gigabytes, before the catalogue
 # (bench/catalogue.sh; BENCH_PRODUCTS to change its size).
 bash "$(dirname "$0")/catalogue.sh" "$build" "$work" "$products" > "$work/catalogue.md"
 rm -rf "$work/catalogue"
-# The plan, the calendar and overdue questions of a region (bench/services.sh).
-bash "$(dirname "$0")/services.sh" "$build" "$work" > "$work/services.md"
+# The plan, the calendar and overdue questions of a region (bench/services.sh),
+# and the activity report of a year on the same region, made once with what
+# the report reads as well (bench/report.sh).
+mkdir -p "$work/region"
+"$build/bench_services" "$work/region/region.db" --activity >"$work/region/generate.txt"
+bash "$(dirname "$0")/services.sh" "$build" "$work" "$work/region" > "$work/services.md"
+bash "$(dirname "$0")/report.sh" "$build" "$work" "$work/region" > "$work/report.md"
+rm -rf "$work/region"
 
 echo
 echo "| replication | setevoe | anchor |"
@@ -269,3 +281,5 @@ echo
 cat "$work/catalogue.md"
 echo
 cat "$work/services.md"
+echo
+cat "$work/report.md"

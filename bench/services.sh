@@ -5,7 +5,10 @@
 # and the three commands cron and the moderator run on it: the plan of a
 # year, the calendar of a year, the overdue questions. Each beside the goal
 # (under 200 ms) and the sqlite3 shell reading the same rows. Prints markdown.
-#   bash bench/services.sh BUILD_DIR WORK_DIR
+#   bash bench/services.sh BUILD_DIR WORK_DIR [REGION_DIR]
+# REGION_DIR: the region already made by bench_services (region.db and its
+# generate.txt), shared with bench/report.sh in the full run; without it the
+# region is made here.
 set -euo pipefail
 build=$(cd "$1" && pwd)
 work=$2/services
@@ -13,8 +16,13 @@ setevoe="$build/setevoe"
 rm -rf "$work"
 mkdir -p "$work"
 export LANGUAGE=en COLUMNS=200
-db="$work/region.db"
-"$build/bench_services" "$db" >"$work/generate.txt"
+if [ -n "${3:-}" ]; then
+  db="$3/region.db"
+  cp "$3/generate.txt" "$work/generate.txt"
+else
+  db="$work/region.db"
+  "$build/bench_services" "$db" >"$work/generate.txt"
+fi
 year=2026
 # The same rows and columns as setevoe reads them, for the shell (times in
 # UTC: Moscow is UTC+3 all year). The plan's table reads what it shows; the
@@ -61,7 +69,9 @@ print(f"| generate the region: {gen['orgs']} orgs, {int(gen['people']):,} people
       f"(2024–2027) with {int(gen['registrations']):,} registrations, {int(gen['questions']):,} questions "
       f"({int(gen['answered']):,} answered, {int(gen['closed']):,} closed) through the real operations "
       f"| {float(gen['all_s']):.0f} s (events and registrations {float(gen['events_s']):.0f} s, questions "
-      f"{float(gen['questions_s']):.0f} s) | database {size:,.0f} MiB |")
+      f"{float(gen['questions_s']):.0f} s) | database {size:,.0f} MiB"
+      + (f", shared with the report rows: also {int(gen['products']):,} products, attendance marks and agreements"
+         if "products" in gen else "") + " |")
 print()
 print("| command (goal: each under 200 ms) | rows | setevoe ms | the same rows in the sqlite3 shell, ms | goal |")
 print("| --- | --- | --- | --- | --- |")
