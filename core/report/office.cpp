@@ -209,6 +209,15 @@ struct TableMetrics {
   std::int64_t per_character;  // a character of 12 pt text, a little generously
 };
 
+// <name>text</name>, escaped; nothing for empty text (the documents'
+// properties, in DOCX and ODT alike).
+void xml_element(std::string& out, const char* name, std::string_view text) {
+  if (text.empty()) return;
+  out += fmt::format("<{}>", name);
+  util::xml_escape_into(out, text);
+  out += fmt::format("</{}>", name);
+}
+
 // The widths of a table's columns, adding up to the total. A column needs
 // room for a line of its own: the longest word of its heading (a heading
 // wraps between words), its values up to 40 characters (longer text wraps).
@@ -295,12 +304,7 @@ std::string core_properties(const Document& doc) {
       " xmlns:cp=\"http://schemas.openxmlformats.org/package/2006/metadata/core-properties\""
       " xmlns:dc=\"http://purl.org/dc/elements/1.1/\" xmlns:dcterms=\"http://purl.org/dc/terms/\""
       " xmlns:dcmitype=\"http://purl.org/dc/dcmitype/\" xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\">";
-  auto element = [&](const char* name, std::string_view text) {
-    if (text.empty()) return;
-    out += fmt::format("<{}>", name);
-    util::xml_escape_into(out, text);
-    out += fmt::format("</{}>", name);
-  };
+  auto element = [&](const char* name, std::string_view text) { xml_element(out, name, text); };
   element("dc:title", doc.title);
   element("dc:subject", doc.subtitle);
   element("dc:creator", doc.organisation);
@@ -645,12 +649,7 @@ std::string odt_meta(const Document& doc) {
   std::string out(k_xml_declaration);
   out += "<office:document-meta" + std::string(k_odf_namespaces) + "><office:meta>";
   out += "<meta:generator>setevoe/" SETEVOE_VERSION "</meta:generator>";
-  auto element = [&](const char* name, std::string_view text) {
-    if (text.empty()) return;
-    out += fmt::format("<{}>", name);
-    util::xml_escape_into(out, text);
-    out += fmt::format("</{}>", name);
-  };
+  auto element = [&](const char* name, std::string_view text) { xml_element(out, name, text); };
   element("dc:title", doc.title);
   element("dc:subject", doc.subtitle);
   element("dc:language", doc.language);
