@@ -78,6 +78,9 @@ void run_report(Context& ctx, const ReportArgs& a, const Kind& kind) {
   std::string content;
   try {
     core::MessageLanguage language(r.language);
+    // One snapshot: what an exchange writes meanwhile is in all of the
+    // report or none of it.
+    core::Transaction snapshot(db, core::Transaction::Kind::read);
     auto doc = kind.build(db, r);
     report::RenderOptions options;
     options.width = a.output == "-" ? ctx.terminal_width() : 0;

@@ -4,8 +4,12 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <array>
 #include <map>
 #include <set>
+#include <tuple>
+#include <unordered_map>
+#include <unordered_set>
 
 #include "core/agreement.hpp"
 #include "core/event.hpp"
@@ -24,32 +28,11 @@ using namespace detail;
 
 namespace {
 
-// Binds the span and the scope as the queries below number them:
-// ?1 from_utc, ?2 to_utc, ?3 from_id, ?4 to_id, ?5 org, ?6 direction, ?7
-// held_to (each query uses the first so many).
-void bind_span(Stmt& s, const Span& p, const Scope& sc) {
-  const core::Value values[] = {p.from_utc,
-                                p.to_utc,
-                                p.from_id,
-                                p.to_id,
-                                sc.org ? core::Value(*sc.org) : core::Value(),
-                                sc.direction ? core::Value(*sc.direction) : core::Value(),
-                                p.held_to};
-  for (int i = 0; i < s.parameter_count() && i < 7; ++i) s.bind(i + 1, values[i]);
-}
-
-constexpr const char* k_product_scope =
-    "p.deleted = 0 AND (?5 IS NULL OR p.org = ?5) AND "
-    "(?6 IS NULL OR EXISTS (SELECT 1 FROM json_each(p.directions) WHERE value = ?6))";
-constexpr const char* k_created = "(p.id >= ?3 AND p.id < ?4)";
-constexpr const char* k_submitted = "(p.submitted_at >= ?1 AND p.submitted_at < ?2)";
-constexpr const char* k_published = "(p.published_at >= ?1 AND p.published_at < ?2)";
-
 // Events held in the span: begun before its end (or now), not cancelled.
 constexpr const char* k_held =
-    "e.deleted = 0 AND e.status <> 'cancelled' AND e.starts_at >= ?1 AND e.starts_at < ?7 AND "
-    "(?5 IS NULL OR e.organiser = ?5) AND "
-    "(?6 IS NULL OR EXISTS (SELECT 1 FROM json_each(e.directions) WHERE value = ?6))";
+    "e.deleted = 0 AND e.status <> 'cancelled' AND e.starts_at >= ?1 AND e.starts_at < ?2 AND "
+    "(?3 IS NULL OR e.organiser = ?3) AND "
+    "(?4 IS NULL OR EXISTS (SELECT 1 FROM json_each(e.directions) WHERE value = ?4))";
 
 struct HeldEvent {
   std::string id, starts_at, title, type, organiser;
@@ -68,7 +51,7 @@ std::vector<HeldEvent> held_events(Db& db, const Span& p, const Scope& sc) {
                      "AND (a.place IS NOT NULL OR a.award <> '')) "
                      "FROM event e WHERE {} ORDER BY e.starts_at, e.id",
                      k_held));
-  bind_span(s, p, sc);
+  s.bind(1, p.from_utc).bind(2, p.held_to).bind(3, sc.org).bind(4, sc.direction);
   std::vector<HeldEvent> out;
   while (s.step()) {
     HeldEvent e{s.column_text(0), s.column_text(1), s.column_text(2), s.column_text(3), s.column_text(4)};
@@ -82,15 +65,15 @@ std::vector<HeldEvent> held_events(Db& db, const Span& p, const Scope& sc) {
 }
 
 struct Question {
-  std::string asked_at, due_on, first_answer, direction, person_org, faq_at;  // faq_at: accepted for the FAQ
+  std::string asked_at, due_on, first_answer, direction, person, faq_at;  // faq_at: accepted for the FAQ
 };
 
 std::vector<Question> questions(Db& db, const Scope& sc) {
   Stmt s(db,
          "SELECT q.asked_at, q.due_on, coalesce((SELECT min(a.answered_at) FROM answer a WHERE a.question = q.id AND "
-         "a.deleted = 0), ''), q.direction, coalesce(pe.org, ''), CASE WHEN q.publish = 1 AND q.accepted IS NOT NULL "
-         "THEN coalesce(q.accepted_at, '') ELSE '' END FROM question q LEFT JOIN person pe ON pe.id = q.person "
-         "WHERE q.deleted = 0 AND (?1 IS NULL OR pe.org = ?1) AND (?2 IS NULL OR q.direction = ?2)");
+         "a.deleted = 0), ''), q.direction, q.person, CASE WHEN q.publish = 1 AND q.accepted IS NOT NULL "
+         "THEN coalesce(q.accepted_at, '') ELSE '' END FROM question q WHERE q.deleted = 0 AND "
+         "(?1 IS NULL OR q.person IN (SELECT id FROM person WHERE org = ?1)) AND (?2 IS NULL OR q.direction = ?2)");
   s.bind(1, sc.org).bind(2, sc.direction);
   std::vector<Question> out;
   while (s.step())
@@ -179,30 +162,146 @@ AgreementFigures agreement_figures(const std::vector<AgreementRow>& rows, const 
   return f;
 }
 
+// ---- Products: one pass over the covering index product_report gives the
+// figures of both periods and the period's tables, instead of a query (and
+// a scan of the products) for each.
+
+struct ProductFigures {
+  std::int64_t created = 0, submitted = 0, published = 0;
+};
+
+struct ProductTally {
+  ProductFigures figures;
+  std::set<std::string, std::less<>> orgs;  // with a product created or published in the span
+};
+
+struct ProductPass {
+  ProductTally now, before;
+  // The period's tables: by type (created, submitted, published), by
+  // direction and by org (created, published; org "" for none).
+  std::map<std::string, std::array<std::int64_t, 3>, std::less<>> by_type;
+  std::map<std::string, std::array<std::int64_t, 2>, std::less<>> by_direction, by_org;
+  struct Published {
+    std::string at, id;
+    std::int64_t rowid;
+  };
+  std::vector<Published> published;  // in order
+};
+
+template <typename Map>
+typename Map::mapped_type& slot(Map& m, std::string_view key) {
+  auto it = m.find(key);
+  if (it == m.end()) it = m.emplace(std::string(key), typename Map::mapped_type{}).first;
+  return it->second;
+}
+
+// `before` is the span just before `now`: the rows of either lie in one range.
+ProductPass product_pass(Db& db, const Span& now, const Span& before, const Scope& sc) {
+  ProductPass out;
+  Stmt s(db,
+         "SELECT coalesce(p.org, ''), p.type, p.id, coalesce(p.submitted_at, ''), coalesce(p.published_at, ''), "
+         "p.directions, p.rowid FROM product p WHERE p.deleted = 0 AND (?1 IS NULL OR p.org = ?1) AND "
+         "((p.id >= ?2 AND p.id < ?3) OR (p.submitted_at >= ?4 AND p.submitted_at < ?5) OR "
+         "(p.published_at >= ?4 AND p.published_at < ?5))");
+  s.bind(1, sc.org).bind(2, before.from_id).bind(3, now.to_id).bind(4, before.from_utc).bind(5, now.to_utc);
+  auto in = [](std::string_view v, const std::string& from, const std::string& to) { return v >= from && v < to; };
+  std::vector<std::string> directions;
+  while (s.step()) {
+    auto org = s.column_view(0), id = s.column_view(2), submitted = s.column_view(3), published = s.column_view(4);
+    bool parsed = false;
+    auto parse = [&]() -> const std::vector<std::string>& {
+      if (!parsed) directions = util::parse_string_array(s.column_view(5)).value_or(std::vector<std::string>{});
+      parsed = true;
+      return directions;
+    };
+    if (sc.direction) {
+      const auto& ds = parse();
+      if (std::ranges::find(ds, *sc.direction) == ds.end()) continue;
+    }
+    bool created_now = false, published_now = false;
+    for (auto [span, tally] : {std::pair{&now, &out.now}, std::pair{&before, &out.before}}) {
+      bool c = in(id, span->from_id, span->to_id), su = in(submitted, span->from_utc, span->to_utc),
+           pu = in(published, span->from_utc, span->to_utc);
+      tally->figures.created += c;
+      tally->figures.submitted += su;
+      tally->figures.published += pu;
+      if ((c || pu) && !org.empty() && !tally->orgs.contains(org)) tally->orgs.emplace(org);
+      if (span != &now) continue;
+      if (c || su || pu) {
+        auto& t = slot(out.by_type, s.column_view(1));
+        t[0] += c;
+        t[1] += su;
+        t[2] += pu;
+      }
+      created_now = c;
+      published_now = pu;
+    }
+    if (!created_now && !published_now) continue;
+    for (const auto& d : parse()) {
+      if (sc.direction && d != *sc.direction) continue;
+      auto& t = slot(out.by_direction, d);
+      t[0] += created_now;
+      t[1] += published_now;
+    }
+    auto& o = slot(out.by_org, org);
+    o[0] += created_now;
+    o[1] += published_now;
+    if (published_now) out.published.push_back({std::string(published), std::string(id), s.column_int(6)});
+  }
+  std::sort(out.published.begin(), out.published.end(),
+            [](const auto& a, const auto& b) { return std::tie(a.at, a.id) < std::tie(b.at, b.id); });
+  return out;
+}
+
+// Each person's org ("" for none), read once.
+struct People {
+  std::vector<std::pair<std::string, std::string>> list;  // (id, org)
+  std::unordered_map<std::string, std::string> org_of;
+  explicit People(Db& db) {
+    Stmt s(db, "SELECT id, coalesce(org, '') FROM person");
+    while (s.step()) {
+      list.emplace_back(s.column_text(0), s.column_text(1));
+      org_of.emplace(list.back());
+    }
+  }
+  std::string_view org(const std::string& person) const {
+    auto it = org_of.find(person);
+    return it == org_of.end() ? std::string_view() : std::string_view(it->second);
+  }
+};
+
 struct MemberFigures {
   std::int64_t orgs_active = 0, orgs_new = 0, drawn_in = 0, people_new = 0;
 };
 
+// Orgs that did something in the span: made or published a product, held
+// an event, or had people registered for an event held (by any org) or
+// asking a question. The registrations are looked through only for the
+// orgs not already counted, a person at a time, until one is found.
+std::int64_t orgs_active(Db& db, const Span& p, const Scope& sc, const ProductTally& products,
+                         const std::vector<HeldEvent>& held, const std::vector<Question>& qs, const People& people) {
+  std::unordered_set<std::string> active(products.orgs.begin(), products.orgs.end());
+  for (const auto& e : held)
+    if (!e.organiser.empty()) active.insert(e.organiser);
+  for (const auto& q : qs)
+    if (q.asked_at >= p.from_utc && q.asked_at < p.to_utc)
+      if (auto o = people.org(q.person); !o.empty()) active.emplace(o);
+  Stmt r(db, fmt::format("SELECT 1 FROM registration r JOIN event e ON e.id = r.event WHERE r.person = ?5 AND "
+                         "r.deleted = 0 AND {} LIMIT 1",
+                         k_held));
+  r.bind(1, p.from_utc).bind(2, p.held_to).bind(4, sc.direction);  // ?3, the organiser: any
+  for (const auto& [person, org] : people.list) {
+    if (org.empty() || (sc.org && org != *sc.org) || active.contains(org)) continue;
+    r.rewind();  // the span stays bound
+    r.bind(5, person);
+    if (r.step()) active.insert(org);
+  }
+  if (sc.org) return active.contains(*sc.org) ? 1 : 0;
+  return static_cast<std::int64_t>(active.size());
+}
+
 MemberFigures member_figures(Db& db, const Span& p, const Scope& sc) {
   MemberFigures f;
-  {
-    // Orgs that did something: products made or published, events held,
-    // people registered for events held, questions asked. The people are
-    // gathered first and each looked up once, not once per registration.
-    Stmt s(db, fmt::format("SELECT count(*) FROM ("
-                           "SELECT p.org AS o FROM product p WHERE {0} AND ({1} OR {2}) "
-                           "UNION SELECT e.organiser FROM event e WHERE {3} "
-                           "UNION SELECT pe.org FROM person pe WHERE pe.id IN ("
-                           "SELECT r.person FROM event e JOIN registration r ON r.event = e.id AND r.deleted = 0 "
-                           "WHERE {3} "
-                           "UNION ALL SELECT q.person FROM question q WHERE q.deleted = 0 "
-                           "AND q.asked_at >= ?1 AND q.asked_at < ?2 AND (?6 IS NULL OR q.direction = ?6))"
-                           ") WHERE o IS NOT NULL AND (?5 IS NULL OR o = ?5)",
-                           k_product_scope, k_created, k_published, k_held));
-    bind_span(s, p, sc);
-    s.step();
-    f.orgs_active = s.column_int(0);
-  }
   {
     Stmt s(db,
            "SELECT sum(id >= ?1 AND id < ?2 AND status <> 'potential'), "
@@ -228,20 +327,6 @@ MemberFigures member_figures(Db& db, const Span& p, const Scope& sc) {
   return f;
 }
 
-struct ProductFigures {
-  std::int64_t created = 0, submitted = 0, published = 0;
-};
-
-ProductFigures product_figures(Db& db, const Span& p, const Scope& sc) {
-  // Only products with something in the span are summed (the rest add 0).
-  Stmt s(db, fmt::format("SELECT coalesce(sum({0}), 0), coalesce(sum({1}), 0), coalesce(sum({2}), 0) FROM product p "
-                         "WHERE {3} AND ({0} OR {1} OR {2})",
-                         k_created, k_submitted, k_published, k_product_scope));
-  bind_span(s, p, sc);
-  s.step();
-  return {s.column_int(0), s.column_int(1), s.column_int(2)};
-}
-
 struct Figures {
   ProductFigures products;
   std::int64_t events = 0, participants = 0, attended = 0, contests = 0, winners = 0;
@@ -250,10 +335,11 @@ struct Figures {
   MemberFigures members;
 };
 
-Figures figures(Db& db, const Span& p, const Scope& sc, const std::vector<HeldEvent>& held,
-                const std::vector<Question>& qs, const std::vector<AgreementRow>& ags, const Request& r) {
+Figures figures(Db& db, const Span& p, const Scope& sc, const ProductTally& products,
+                const std::vector<HeldEvent>& held, const std::vector<Question>& qs,
+                const std::vector<AgreementRow>& ags, const People& people, const Request& r) {
   Figures f;
-  f.products = product_figures(db, p, sc);
+  f.products = products.figures;
   for (const auto& e : held) {
     ++f.events;
     f.participants += e.participants;
@@ -266,6 +352,7 @@ Figures figures(Db& db, const Span& p, const Scope& sc, const std::vector<HeldEv
   f.questions = question_figures(qs, p, r);
   f.agreements = agreement_figures(ags, p);
   f.members = member_figures(db, p, sc);
+  f.members.orgs_active = orgs_active(db, p, sc, products, held, qs, people);
   return f;
 }
 
@@ -306,9 +393,9 @@ Table summary_table(const Figures& now, const Figures& before, const std::string
   return t;
 }
 
-// The products sections' tables: by type, direction and org, and the list
+// The products section's tables: by type, direction and org, and the list
 // of those published.
-Section products_section(Db& db, const Span& p, const Scope& sc, const Names& names, const std::string& tz) {
+Section products_section(Db& db, const ProductPass& pass, const Scope& sc, const Names& names, const std::string& tz) {
   Section s{"products", tr("Methodological products")};
   {
     Table t{"by_type",
@@ -316,18 +403,10 @@ Section products_section(Db& db, const Span& p, const Scope& sc, const Names& na
             {text_column("type", tr("Type")), integer_column("created", trc("count", "Created")),
              integer_column("submitted", trc("count", "Submitted")),
              integer_column("published", trc("count", "Published"))}};
-    Stmt q(db, fmt::format("SELECT p.type, sum({0}), sum({1}), sum({2}) FROM product p WHERE {3} AND ({0} OR {1} OR "
-                           "{2}) GROUP BY p.type",
-                           k_created, k_submitted, k_published, k_product_scope));
-    bind_span(q, p, sc);
-    std::int64_t c = 0, su = 0, pu = 0;
-    while (q.step()) {
-      if (q.column_int(1) + q.column_int(2) + q.column_int(3) == 0) continue;
-      t.rows.push_back(
-          {term_label(product_types(), q.column_text(0)), q.column_int(1), q.column_int(2), q.column_int(3)});
-      c += q.column_int(1);
-      su += q.column_int(2);
-      pu += q.column_int(3);
+    std::array<std::int64_t, 3> total{};
+    for (const auto& [type, n] : pass.by_type) {
+      t.rows.push_back({term_label(product_types(), type), n[0], n[1], n[2]});
+      for (std::size_t i = 0; i < n.size(); ++i) total[i] += n[i];
     }
     std::sort(t.rows.begin(), t.rows.end(), [](const auto& a, const auto& b) {
       return std::get<std::int64_t>(a[3]) != std::get<std::int64_t>(b[3])
@@ -335,7 +414,7 @@ Section products_section(Db& db, const Span& p, const Scope& sc, const Names& na
                  : std::get<std::string>(a[0]) < std::get<std::string>(b[0]);
     });
     if (!t.rows.empty()) {
-      t.rows.push_back({std::string(tr("Total")), c, su, pu});
+      t.rows.push_back({std::string(tr("Total")), total[0], total[1], total[2]});
       t.total = true;
     }
     s.tables.push_back(std::move(t));
@@ -346,13 +425,7 @@ Section products_section(Db& db, const Span& p, const Scope& sc, const Names& na
             tr("By direction"),
             {text_column("direction", tr("Direction")), integer_column("created", trc("count", "Created")),
              integer_column("published", trc("count", "Published"))}};
-    Stmt q(db, fmt::format("SELECT j.value, sum({0}), sum({1}) FROM product p, json_each(p.directions) j WHERE {2} "
-                           "AND ({0} OR {1}) AND (?6 IS NULL OR j.value = ?6) GROUP BY j.value",
-                           k_created, k_published, k_product_scope));
-    bind_span(q, p, sc);
-    while (q.step())
-      if (q.column_int(1) + q.column_int(2) > 0)
-        t.rows.push_back({names.direction(q.column_text(0)), q.column_int(1), q.column_int(2)});
+    for (const auto& [d, n] : pass.by_direction) t.rows.push_back({names.direction(d), n[0], n[1]});
     sort_by_count(t.rows, 2);
     s.tables.push_back(std::move(t));
   }
@@ -361,15 +434,8 @@ Section products_section(Db& db, const Span& p, const Scope& sc, const Names& na
             tr("By organisation"),
             {text_column("org", tr("Organisation")), integer_column("created", trc("count", "Created")),
              integer_column("published", trc("count", "Published"))}};
-    Stmt q(db, fmt::format("SELECT coalesce(p.org, ''), sum({}), sum({}) FROM product p WHERE {} AND ({} OR {}) "
-                           "GROUP BY p.org",
-                           k_created, k_published, k_product_scope, k_created, k_published));
-    bind_span(q, p, sc);
-    while (q.step()) {
-      auto id = q.column_text(0);
-      t.rows.push_back(
-          {id.empty() ? std::string(tr("(no organisation)")) : names.org(id), q.column_int(1), q.column_int(2)});
-    }
+    for (const auto& [id, n] : pass.by_org)
+      t.rows.push_back({id.empty() ? std::string(tr("(no organisation)")) : names.org(id), n[0], n[1]});
     std::sort(t.rows.begin(), t.rows.end(), [](const auto& a, const auto& b) {
       auto pa = std::get<std::int64_t>(a[2]), pb = std::get<std::int64_t>(b[2]);
       if (pa != pb) return pa > pb;
@@ -385,14 +451,17 @@ Section products_section(Db& db, const Span& p, const Scope& sc, const Names& na
         tr("Published in the period"),
         {integer_column("n", tr("№")), date_column("published_on", tr("Published")), text_column("title", tr("Title")),
          text_column("type", tr("Type")), text_column("org", tr("Organisation"))}};
-    Stmt q(db, fmt::format("SELECT p.published_at, p.title, p.type, coalesce(p.org, '') FROM product p WHERE {} AND "
-                           "{} ORDER BY p.published_at, p.id",
-                           k_product_scope, k_published));
-    bind_span(q, p, sc);
+    // By rowid, which the pass read from the index: one lookup each.
+    Stmt q(db, "SELECT title, type, coalesce(org, '') FROM product WHERE rowid = ?");
+    t.rows.reserve(pass.published.size());
     std::int64_t n = 0;
-    while (q.step())
-      t.rows.push_back({++n, local_date_of(q.column_text(0), tz), q.column_text(1),
-                        term_label(product_types(), q.column_text(2)), names.org(q.column_text(3))});
+    for (const auto& p : pass.published) {
+      q.reset();
+      q.bind(1, p.rowid);
+      if (!q.step()) continue;
+      t.rows.push_back({++n, local_date_of(p.at, tz), q.column_text(0), term_label(product_types(), q.column_text(1)),
+                        names.org(q.column_text(2))});
+    }
     s.tables.push_back(std::move(t));
   }
   return s;
@@ -525,12 +594,14 @@ Document activity_document(Db& db, const Request& r, const Scope& sc, Document d
   auto now = make_span(period.first, period.second, r.time_zone, r.now_ms);
   auto prev = make_span(before.first, before.second, r.time_zone, r.now_ms);
   Names names(db);
+  People people(db);
+  auto products = product_pass(db, now, prev, sc);
   auto held = held_events(db, now, sc);
   auto held_before = held_events(db, prev, sc);
   auto qs = questions(db, sc);
   auto ags = agreement_rows(db, sc);
-  auto f_now = figures(db, now, sc, held, qs, ags, r);
-  auto f_before = figures(db, prev, sc, held_before, qs, ags, r);
+  auto f_now = figures(db, now, sc, products.now, held, qs, ags, people, r);
+  auto f_before = figures(db, prev, sc, products.before, held_before, qs, ags, people, r);
 
   Section summary{"summary", tr("Key figures")};
   if (auto words = scope_words(sc); !words.empty()) summary.paragraphs.push_back(words);
@@ -540,7 +611,7 @@ Document activity_document(Db& db, const Request& r, const Scope& sc, Document d
     summary.paragraphs.push_back(tr("Agreements, new members and new people are counted without the direction."));
   summary.tables.push_back(summary_table(f_now, f_before, tr("Previous period")));
   doc.sections.push_back(std::move(summary));
-  doc.sections.push_back(products_section(db, now, sc, names, r.time_zone));
+  doc.sections.push_back(products_section(db, products, sc, names, r.time_zone));
   doc.sections.push_back(events_section(held, names, r, sc.direction));
   doc.sections.push_back(contests_section(db, held, names, r));
   doc.sections.push_back(consultations_section(qs, now, names, r));

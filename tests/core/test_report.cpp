@@ -555,6 +555,26 @@ TEST_CASE("report: activity of one org", "[report]") {
   CHECK(table(idle, "events", "by_type").rows.empty());
 }
 
+TEST_CASE("report: an org is active when its people were only registered for an event another org held", "[report]") {
+  // 7 October: the seminar of СОШ № 1 is held, with people of Брагунская
+  // СОШ and ДДТ registered; nobody makes a product or asks a question. The
+  // day before, nothing is held.
+  English en;
+  Network n;
+  auto figure = [](const report::Document& doc) {
+    auto summary = rows(table(section(doc, "summary"), "summary"));
+    return summary[16];
+  };
+  auto day = Network::request("2026-10-07", "2026-10-07");
+  CHECK(figure(report::activity(n.db, day)) == "Member organisations active | 3 | 0");
+  day.org = "ДДТ";
+  CHECK(figure(report::activity(n.db, day)) == "Member organisations active | 1 | 0");
+  // Registered for an event not yet held, or not held in the span: not yet.
+  auto before = Network::request("2026-10-06", "2026-10-06");
+  before.org = "Д/с № 5";
+  CHECK(figure(report::activity(n.db, before)) == "Member organisations active | 0 | 0");
+}
+
 TEST_CASE("report: activity of one direction", "[report]") {
   English en;
   Network n;
