@@ -16,6 +16,7 @@
 #include <cstdint>
 #include <ctime>
 #include <deque>
+#include <numeric>
 #include <optional>
 #include <set>
 #include <string>
@@ -112,7 +113,11 @@ void ZipWriter::add(const char* name, std::string data, bool store) {
     fail(zip_strerror(m_zip));
   }
   auto index = static_cast<zip_uint64_t>(added);
-  if (zip_set_file_compression(m_zip, index, store ? ZIP_CM_STORE : ZIP_CM_DEFLATE, 0) != 0 ||
+  // Deflate's level 3, of the fast ones: the year's report of a region is
+  // 40 MB of XML, which the default level 6 packed in 0.6 s and level 3
+  // packs in a third of that, to an archive about half again as large
+  // (1.4 MB instead of 0.9 MB; repeated tags pack well at any level).
+  if (zip_set_file_compression(m_zip, index, store ? ZIP_CM_STORE : ZIP_CM_DEFLATE, store ? 0 : 3) != 0 ||
       zip_file_set_mtime(m_zip, index, m_mtime, 0) != 0)
     fail(zip_strerror(m_zip));
 }
@@ -204,9 +209,10 @@ bool right_aligned(CellType type) {
 
 // How a table's columns share the width of the text.
 struct TableMetrics {
-  std::int64_t total;          // the width of the text
-  std::int64_t padding;        // what each cell loses to its padding
-  std::int64_t per_character;  // a character of 12 pt text, a little generously
+  std::int64_t total;            // the width of the text
+  std::int64_t landscape_total;  // the same on a landscape page
+  std::int64_t padding;          // what each cell loses to its padding
+  std::int64_t per_character;    // a character of 12 pt text, a little generously
 };
 
 // <name>text</name>, escaped; nothing for empty text (the documents'
@@ -218,53 +224,101 @@ void xml_element(std::string& out, const char* name, std::string_view text) {
   out += fmt::format("</{}>", name);
 }
 
-// The widths of a table's columns, adding up to the total. A column needs
-// room for a line of its own: the longest word of its heading (a heading
-// wraps between words), its values up to 40 characters (longer text wraps).
-// What is left over goes to the text columns; when there is too little,
-// every column gives up characters in proportion, never its padding. A
-// table too wide for even a character a column gets equal columns.
-std::vector<int> column_widths(const Table& t, const TableMetrics& m) {
-  std::vector<std::int64_t> need(t.columns.size());
-  std::int64_t characters = 0, text_characters = 0;
-  for (std::size_t c = 0; c < t.columns.size(); ++c) {
-    const auto& col = t.columns[c];
-    std::size_t n = std::max<std::size_t>({3, longest_word(col.title), std::min<std::size_t>(length(col.title), 12)});
-    for (const auto& row : t.rows)
-      n = std::max(n, std::min<std::size_t>(longest_line(cell_text(value_at(row, c), col.type)), 40));
-    need[c] = static_cast<std::int64_t>(n) + 1;
-    characters += need[c];
-    if (!right_aligned(col.type)) text_characters += need[c];
-  }
-  auto columns = static_cast<std::int64_t>(need.size());
-  std::int64_t room = m.total - columns * m.padding;
-  std::int64_t spare = room - characters * m.per_character;
-  // Too wide for the page: numbers and dates keep their width (a date cut
-  // in two is unreadable) and the text columns, which wrap between words,
-  // share what is left — while each keeps room for a short word.
-  std::int64_t fixed = (characters - text_characters) * m.per_character, text_floor = 0;
-  for (std::size_t c = 0; c < need.size(); ++c)
-    if (!right_aligned(t.columns[c].type)) text_floor += std::min<std::int64_t>(need[c], 8) * m.per_character;
-  bool keep_fixed = spare < 0 && text_characters > 0 && room - fixed >= text_floor;
+// How a table is laid out: its columns' widths, adding up to the text's
+// width; whether its cells are set in the smaller type (10 pt); whether it
+// is on landscape pages.
+struct TableLayout {
   std::vector<int> widths;
-  std::int64_t given = 0;
-  for (std::size_t c = 0; c < need.size(); ++c) {
-    std::int64_t w;
-    if (room < columns * m.per_character)
-      w = m.total / columns - m.padding;
-    else if (keep_fixed)
-      w = right_aligned(t.columns[c].type) ? need[c] * m.per_character : (room - fixed) * need[c] / text_characters;
-    else if (spare < 0)
-      w = room * need[c] / characters;
-    else if (text_characters > 0)
-      w = need[c] * m.per_character + (right_aligned(t.columns[c].type) ? 0 : spare * need[c] / text_characters);
-    else
-      w = need[c] * m.per_character + spare * need[c] / characters;
-    w = c + 1 == need.size() ? m.total - given : w + m.padding;
-    widths.push_back(static_cast<int>(w));
-    given += w;
+  bool compact = false, landscape = false;
+  std::int64_t total = 0;  // the widths' sum
+};
+
+// The text's size of a table too wide for 12 pt, in tenths of the usual.
+constexpr std::int64_t k_compact_tenths = 10 * 10 / 12;
+
+// Lays a table out as a browser lays out an HTML table. Each column would
+// like a line of its own (its longest value up to 40 characters, or its
+// heading) and must have its longest word (a word cut in two is misread;
+// numbers and dates never wrap, so they must have all of theirs). When
+// every column fits whole, the text columns share what is left over; else
+// each column gets its word and the rest goes where lines are longest.
+// When even the words do not fit in 12 pt, the table is set in 10 pt; when
+// not in 10 pt either, it goes on landscape pages, in 12 pt and then 10 pt
+// (a table of seven or eight columns: the events held, the questions past
+// due). In the last resort the text columns give up characters in
+// proportion while numbers and dates keep theirs. A table too wide for even
+// a character a column gets equal columns.
+TableLayout column_widths(const Table& t, const TableMetrics& m) {
+  auto n = t.columns.size();
+  std::vector<std::int64_t> line(n), word(n);  // in characters, a space of padding each
+  for (std::size_t c = 0; c < n; ++c) {
+    const auto& col = t.columns[c];
+    // The heading is bold, a tenth wider than the text.
+    auto heading = longest_word(col.title);
+    heading += (heading + 9) / 10;
+    std::size_t longest = std::max<std::size_t>({3, heading, std::min<std::size_t>(length(col.title), 12)});
+    std::size_t widest_word = std::max<std::size_t>(3, heading);
+    for (const auto& row : t.rows) {
+      auto text = cell_text(value_at(row, c), col.type);
+      longest = std::max(longest, std::min<std::size_t>(longest_line(text), 40));
+      if (!right_aligned(col.type)) widest_word = std::max(widest_word, std::min<std::size_t>(longest_word(text), 24));
+    }
+    line[c] = static_cast<std::int64_t>(longest) + 1;
+    word[c] = right_aligned(col.type) ? line[c] : std::min(line[c], static_cast<std::int64_t>(widest_word) + 1);
   }
-  return widths;
+  auto columns = static_cast<std::int64_t>(n);
+  auto sum = [](const std::vector<std::int64_t>& v) { return std::accumulate(v.begin(), v.end(), std::int64_t{0}); };
+  std::int64_t lines = sum(line), words = sum(word), text_lines = 0, text_words = 0, fixed = 0;
+  for (std::size_t c = 0; c < n; ++c)
+    if (right_aligned(t.columns[c].type))
+      fixed += line[c];
+    else {
+      text_lines += line[c];
+      text_words += word[c];
+    }
+  // What the text columns need at least in the last resort: a short word.
+  auto text_floor = [&](std::int64_t per_character) {
+    std::int64_t floor = 0;
+    for (std::size_t c = 0; c < n; ++c)
+      if (!right_aligned(t.columns[c].type)) floor += std::min<std::int64_t>(word[c], 8) * per_character;
+    return floor;
+  };
+  TableLayout out;
+  std::int64_t per_character = m.per_character, total = m.total, room = 0;
+  for (auto [landscape, compact] : {std::pair{false, false}, {false, true}, {true, false}, {true, true}}) {
+    out.landscape = landscape;
+    out.compact = compact;
+    total = landscape ? m.landscape_total : m.total;
+    per_character = compact ? m.per_character * k_compact_tenths / 10 : m.per_character;
+    room = total - columns * m.padding;
+    if (words * per_character <= room) break;
+  }
+  out.total = total;
+  std::vector<std::int64_t> w(n);
+  if (room < columns * per_character) {
+    for (auto& x : w) x = total / columns - m.padding;
+  } else if (lines * per_character <= room) {
+    std::int64_t spare = room - lines * per_character;
+    for (std::size_t c = 0; c < n; ++c)
+      w[c] = line[c] * per_character + (text_lines > 0
+                                            ? (right_aligned(t.columns[c].type) ? 0 : spare * line[c] / text_lines)
+                                            : spare * line[c] / lines);
+  } else if (words * per_character <= room) {
+    std::int64_t spare = room - words * per_character, want = lines - words;
+    for (std::size_t c = 0; c < n; ++c) w[c] = word[c] * per_character + spare * (line[c] - word[c]) / want;
+  } else if (std::int64_t left = room - fixed * per_character; text_words > 0 && left >= text_floor(per_character)) {
+    for (std::size_t c = 0; c < n; ++c)
+      w[c] = right_aligned(t.columns[c].type) ? line[c] * per_character : left * word[c] / text_words;
+  } else {
+    for (std::size_t c = 0; c < n; ++c) w[c] = room * word[c] / words;
+  }
+  std::int64_t given = 0;
+  for (std::size_t c = 0; c < n; ++c) {
+    auto width = c + 1 == n ? total - given : w[c] + m.padding;
+    out.widths.push_back(static_cast<int>(width));
+    given += width;
+  }
+  return out;
 }
 
 // "2026-11-28T19:46:18Z" (W3CDTF, as the documents' properties want it) for
@@ -348,7 +402,8 @@ constexpr int k_docx_margin_top = 1134, k_docx_margin_bottom = 1134, k_docx_marg
 constexpr int k_docx_text_width = k_docx_page_width - k_docx_margin_left - k_docx_margin_right;
 // A cell's padding of 108 twips each side (TableNormal), and 6.5 pt for a
 // character of Times New Roman 12 pt.
-constexpr TableMetrics k_docx_table{k_docx_text_width, 2 * 108, 130};
+constexpr int k_docx_landscape_text_width = k_docx_page_height - k_docx_margin_left - k_docx_margin_right;
+constexpr TableMetrics k_docx_table{k_docx_text_width, k_docx_landscape_text_width, 2 * 108, 130};
 
 constexpr std::string_view k_docx_main_ns = "http://schemas.openxmlformats.org/wordprocessingml/2006/main";
 
@@ -402,6 +457,12 @@ constexpr std::string_view k_docx_styles =
     R"x(<w:style w:type="paragraph" w:customStyle="1" w:styleId="TableText"><w:name w:val="Table Text"/>)x"
     R"x(<w:basedOn w:val="Normal"/><w:qFormat/><w:pPr><w:spacing w:line="240" w:lineRule="auto"/></w:pPr>)x"
     R"x(<w:rPr><w:sz w:val="24"/><w:szCs w:val="24"/></w:rPr></w:style>)x"
+    R"x(<w:style w:type="paragraph" w:customStyle="1" w:styleId="TableNumber"><w:name w:val="Table Number"/>)x"
+    R"x(<w:basedOn w:val="TableText"/><w:qFormat/><w:pPr><w:jc w:val="right"/></w:pPr></w:style>)x"
+    R"x(<w:style w:type="paragraph" w:customStyle="1" w:styleId="TableTextSmall"><w:name w:val="Table Text Small"/>)x"
+    R"x(<w:basedOn w:val="TableText"/><w:qFormat/><w:rPr><w:sz w:val="20"/><w:szCs w:val="20"/></w:rPr></w:style>)x"
+    R"x(<w:style w:type="paragraph" w:customStyle="1" w:styleId="TableNumberSmall"><w:name w:val="Table Number Small"/>)x"
+    R"x(<w:basedOn w:val="TableNumber"/><w:qFormat/><w:rPr><w:sz w:val="20"/><w:szCs w:val="20"/></w:rPr></w:style>)x"
     R"x(<w:style w:type="paragraph" w:styleId="Footer"><w:name w:val="footer"/><w:basedOn w:val="Normal"/>)x"
     R"x(<w:pPr><w:jc w:val="center"/></w:pPr><w:rPr><w:sz w:val="24"/><w:szCs w:val="24"/></w:rPr></w:style>)x"
     R"x(<w:style w:type="table" w:default="1" w:styleId="TableNormal"><w:name w:val="Normal Table"/>)x"
@@ -462,7 +523,10 @@ void docx_run(std::string& out, std::string_view text, std::string_view rpr) {
             line, '\t',
             [&](std::string_view piece) {
               if (piece.empty()) return;
-              out += "<w:t xml:space=\"preserve\">";
+              // Only spaces at an end or doubled need keeping: saying so on
+              // every run made a tenth of a long report.
+              bool keep = piece.front() == ' ' || piece.back() == ' ' || piece.find("  ") != piece.npos;
+              out += keep ? "<w:t xml:space=\"preserve\">" : "<w:t>";
               util::xml_escape_into(out, piece);
               out += "</w:t>";
             },
@@ -484,11 +548,18 @@ void docx_paragraph(std::string& out, std::string_view ppr, std::string_view tex
 
 constexpr std::string_view k_docx_bold = "<w:b/><w:bCs/>";
 
-void docx_cell(std::string& out, int width, std::string_view ppr, std::string_view text, std::string_view rpr,
-               bool centred_vertically) {
-  out += fmt::format("<w:tc><w:tcPr><w:tcW w:w=\"{}\" w:type=\"dxa\"/>", width);
-  if (centred_vertically) out += "<w:vAlign w:val=\"center\"/>";
-  out += "</w:tcPr><w:p><w:pPr><w:pStyle w:val=\"TableText\"/>";
+// A cell of the paragraph style `style` (TableText, TableNumber) and the
+// paragraph properties `ppr`. The header row's cells say their width and
+// are centred vertically; the other rows' take theirs from the table's
+// grid (its layout is fixed), which keeps a long table's XML short.
+void docx_cell(std::string& out, std::string_view style, std::string_view ppr, std::string_view text,
+               std::string_view rpr, int header_width = 0) {
+  out += "<w:tc>";
+  if (header_width > 0)
+    out += fmt::format("<w:tcPr><w:tcW w:w=\"{}\" w:type=\"dxa\"/><w:vAlign w:val=\"center\"/></w:tcPr>", header_width);
+  out += "<w:p><w:pPr><w:pStyle w:val=\"";
+  out += style;
+  out += "\"/>";
   out += ppr;
   out += "</w:pPr>";
   docx_run(out, text, rpr);
@@ -498,30 +569,46 @@ void docx_cell(std::string& out, int width, std::string_view ppr, std::string_vi
 // A table with all borders under its caption; the header row repeats on
 // every page. An empty paragraph follows it: Word joins two tables that
 // touch, and the next heading needs the space anyway.
-void docx_table(std::string& out, const Table& t) {
+void docx_table(std::string& out, const Table& t, const TableLayout& layout) {
   if (t.columns.empty()) return;
   docx_paragraph(out, "<w:pStyle w:val=\"Caption\"/>", t.title);
-  auto widths = column_widths(t, k_docx_table);
+  const auto& [widths, compact, landscape, width] = layout;
+  std::string_view text_style = compact ? "TableTextSmall" : "TableText",
+                   number_style = compact ? "TableNumberSmall" : "TableNumber";
   out += fmt::format(
       "<w:tbl><w:tblPr><w:tblStyle w:val=\"TableGrid\"/><w:tblW w:w=\"{}\" w:type=\"dxa\"/>{}"
       "<w:tblLayout w:type=\"fixed\"/></w:tblPr><w:tblGrid>",
-      k_docx_text_width, k_docx_borders);
+      width, k_docx_borders);
   for (int w : widths) out += fmt::format("<w:gridCol w:w=\"{}\"/>", w);
   out += "</w:tblGrid><w:tr><w:trPr><w:cantSplit/><w:tblHeader/></w:trPr>";
   for (std::size_t c = 0; c < t.columns.size(); ++c)
-    docx_cell(out, widths[c], "<w:jc w:val=\"center\"/>", t.columns[c].title, k_docx_bold, true);
+    docx_cell(out, text_style, "<w:jc w:val=\"center\"/>", t.columns[c].title, k_docx_bold, widths[c]);
   out += "</w:tr>";
   for (std::size_t r = 0; r < t.rows.size(); ++r) {
     bool total = t.total && r + 1 == t.rows.size();
     out += "<w:tr>";
     for (std::size_t c = 0; c < t.columns.size(); ++c) {
       auto type = t.columns[c].type;
-      docx_cell(out, widths[c], right_aligned(type) ? "<w:jc w:val=\"right\"/>" : "",
-                cell_text(value_at(t.rows[r], c), type), total ? k_docx_bold : "", false);
+      docx_cell(out, right_aligned(type) ? number_style : text_style, "", cell_text(value_at(t.rows[r], c), type),
+                total ? k_docx_bold : "");
     }
     out += "</w:tr>";
   }
   out += "</w:tbl><w:p/>";
+}
+
+// The properties of a section of the document: an A4 page, portrait or
+// landscape (the margins stay where they are on the sheet as it is read),
+// and the footer with the page number.
+std::string docx_section(bool landscape) {
+  auto [width, height] =
+      landscape ? std::pair{k_docx_page_height, k_docx_page_width} : std::pair{k_docx_page_width, k_docx_page_height};
+  return fmt::format(
+      "<w:sectPr><w:footerReference w:type=\"default\" r:id=\"rId3\"/><w:pgSz w:w=\"{}\" w:h=\"{}\"{}/>"
+      "<w:pgMar w:top=\"{}\" w:right=\"{}\" w:bottom=\"{}\" w:left=\"{}\" w:header=\"709\" w:footer=\"567\" "
+      "w:gutter=\"0\"/><w:cols w:space=\"708\"/><w:docGrid w:linePitch=\"360\"/></w:sectPr>",
+      width, height, landscape ? " w:orient=\"landscape\"" : "", k_docx_margin_top, k_docx_margin_right,
+      k_docx_margin_bottom, k_docx_margin_left);
 }
 
 std::string docx_document(const Document& doc) {
@@ -532,23 +619,34 @@ std::string docx_document(const Document& doc) {
   docx_paragraph(out, "<w:pStyle w:val=\"Title\"/>", doc.title);
   docx_paragraph(out, "<w:pStyle w:val=\"Subtitle\"/>", doc.subtitle);
   docx_paragraph(out, "<w:pStyle w:val=\"Subtitle\"/>", period_text(doc));
+  // A section ends in a paragraph that holds its properties; a tiny empty
+  // one, where the pages turn between portrait and landscape.
+  bool landscape = false;
+  auto turn = [&](bool to) {
+    if (to == landscape) return;
+    out += "<w:p><w:pPr><w:spacing w:before=\"0\" w:after=\"0\" w:line=\"240\" w:lineRule=\"auto\"/>" +
+           docx_section(landscape) + "<w:rPr><w:sz w:val=\"2\"/><w:szCs w:val=\"2\"/></w:rPr></w:pPr></w:p>";
+    landscape = to;
+  };
   for (const auto& section : doc.sections) {
+    std::vector<TableLayout> layouts;
+    for (const auto& t : section.tables) layouts.push_back(column_widths(t, k_docx_table));
+    // The heading and the text go with the first table, on its pages.
+    turn(!layouts.empty() && layouts.front().landscape);
     docx_paragraph(out, "<w:pStyle w:val=\"Heading1\"/>", section.title);
     // A line break in a paragraph starts another: Word and LibreOffice
     // stretch a justified line that ends in a break across the page.
     for (const auto& p : section.paragraphs)
       split_each(
           p, '\n', [&](std::string_view line) { docx_paragraph(out, "<w:pStyle w:val=\"BodyText\"/>", line); }, [] {});
-    for (const auto& t : section.tables) docx_table(out, t);
+    for (std::size_t i = 0; i < section.tables.size(); ++i) {
+      turn(layouts[i].landscape);
+      docx_table(out, section.tables[i], layouts[i]);
+    }
   }
   docx_paragraph(out, "<w:spacing w:before=\"480\"/>", generated_line(doc),
                  "<w:sz w:val=\"24\"/><w:szCs w:val=\"24\"/>");
-  out += fmt::format(
-      "<w:sectPr><w:footerReference w:type=\"default\" r:id=\"rId3\"/><w:pgSz w:w=\"{}\" w:h=\"{}\"/>"
-      "<w:pgMar w:top=\"{}\" w:right=\"{}\" w:bottom=\"{}\" w:left=\"{}\" w:header=\"709\" w:footer=\"567\" "
-      "w:gutter=\"0\"/><w:cols w:space=\"708\"/><w:docGrid w:linePitch=\"360\"/></w:sectPr></w:body></w:document>",
-      k_docx_page_width, k_docx_page_height, k_docx_margin_top, k_docx_margin_right, k_docx_margin_bottom,
-      k_docx_margin_left);
+  out += docx_section(landscape) + "</w:body></w:document>";
   return out;
 }
 
@@ -631,8 +729,16 @@ constexpr std::string_view k_odt_styles =
     R"x( fo:page-width="21cm" fo:page-height="29.7cm" style:print-orientation="portrait" fo:margin-top="2cm")x"
     R"x( fo:margin-bottom="1cm" fo:margin-left="3cm" fo:margin-right="1.5cm"/><style:footer-style>)x"
     R"x(<style:header-footer-properties fo:min-height="0.6cm" fo:margin-top="0.4cm"/></style:footer-style>)x"
+    R"x(</style:page-layout>)x"
+    R"x(<style:page-layout style:name="LandscapePage"><style:page-layout-properties)x"
+    R"x( fo:page-width="29.7cm" fo:page-height="21cm" style:print-orientation="landscape" fo:margin-top="2cm")x"
+    R"x( fo:margin-bottom="1cm" fo:margin-left="3cm" fo:margin-right="1.5cm"/><style:footer-style>)x"
+    R"x(<style:header-footer-properties fo:min-height="0.6cm" fo:margin-top="0.4cm"/></style:footer-style>)x"
     R"x(</style:page-layout></office:automatic-styles>)x"
     R"x(<office:master-styles><style:master-page style:name="Standard" style:page-layout-name="Page">)x"
+    R"x(<style:footer><text:p text:style-name="Footer"><text:page-number text:select-page="current">1</text:page-number>)x"
+    R"x(</text:p></style:footer></style:master-page>)x"
+    R"x(<style:master-page style:name="Landscape" style:page-layout-name="LandscapePage">)x"
     R"x(<style:footer><text:p text:style-name="Footer"><text:page-number text:select-page="current">1</text:page-number>)x"
     R"x(</text:p></style:footer></style:master-page></office:master-styles>)x"
     R"x(</office:document-styles>)x";
@@ -723,6 +829,34 @@ constexpr std::string_view k_odt_content_styles =
     R"x(<style:style style:name="TotalNumber" style:family="paragraph" style:parent-style-name="Table_20_Contents">)x"
     R"x(<style:paragraph-properties fo:text-align="end"/><style:text-properties fo:font-weight="bold")x"
     R"x( style:font-weight-asian="bold" style:font-weight-complex="bold"/></style:style>)x"
+    // The same in 10 pt, for a table too wide for 12.
+    R"x(<style:style style:name="SmallContents" style:family="paragraph" style:parent-style-name="Table_20_Contents">)x"
+    R"x(<style:text-properties fo:font-size="10pt" style:font-size-asian="10pt" style:font-size-complex="10pt"/>)x"
+    R"x(</style:style>)x"
+    R"x(<style:style style:name="SmallHeading" style:family="paragraph" style:parent-style-name="Table_20_Heading">)x"
+    R"x(<style:text-properties fo:font-size="10pt" style:font-size-asian="10pt" style:font-size-complex="10pt"/>)x"
+    R"x(</style:style>)x"
+    // (An automatic style's parent is a common style.)
+    R"x(<style:style style:name="SmallNumber" style:family="paragraph" style:parent-style-name="Table_20_Contents">)x"
+    R"x(<style:paragraph-properties fo:text-align="end"/><style:text-properties fo:font-size="10pt")x"
+    R"x( style:font-size-asian="10pt" style:font-size-complex="10pt"/></style:style>)x"
+    R"x(<style:style style:name="SmallTotal" style:family="paragraph" style:parent-style-name="Table_20_Contents">)x"
+    R"x(<style:text-properties fo:font-size="10pt" style:font-size-asian="10pt" style:font-size-complex="10pt")x"
+    R"x( fo:font-weight="bold" style:font-weight-asian="bold" style:font-weight-complex="bold"/></style:style>)x"
+    R"x(<style:style style:name="SmallTotalNumber" style:family="paragraph" style:parent-style-name="Table_20_Contents">)x"
+    R"x(<style:paragraph-properties fo:text-align="end"/><style:text-properties fo:font-size="10pt")x"
+    R"x( style:font-size-asian="10pt" style:font-size-complex="10pt" fo:font-weight="bold")x"
+    R"x( style:font-weight-asian="bold" style:font-weight-complex="bold"/></style:style>)x"
+    // An empty paragraph of these turns the pages from it on to landscape
+    // or back to portrait.
+    R"x(<style:style style:name="ToLandscape" style:family="paragraph" style:parent-style-name="Standard")x"
+    R"x( style:master-page-name="Landscape"><style:paragraph-properties fo:margin-top="0cm" fo:margin-bottom="0cm")x"
+    R"x( fo:line-height="100%"/><style:text-properties fo:font-size="1pt" style:font-size-asian="1pt")x"
+    R"x( style:font-size-complex="1pt"/></style:style>)x"
+    R"x(<style:style style:name="ToPortrait" style:family="paragraph" style:parent-style-name="Standard")x"
+    R"x( style:master-page-name="Standard"><style:paragraph-properties fo:margin-top="0cm" fo:margin-bottom="0cm")x"
+    R"x( fo:line-height="100%"/><style:text-properties fo:font-size="1pt" style:font-size-asian="1pt")x"
+    R"x( style:font-size-complex="1pt"/></style:style>)x"
     R"x(<style:style style:name="Organisation" style:family="paragraph" style:parent-style-name="Standard">)x"
     R"x(<style:paragraph-properties fo:text-align="center"/></style:style>)x"
     R"x(<style:style style:name="Generated" style:family="paragraph" style:parent-style-name="Standard">)x"
@@ -732,7 +866,8 @@ constexpr std::string_view k_odt_content_styles =
 // The width of the text, 165 mm, in hundredths of a millimetre; a cell's
 // padding of 1.9 mm each side; 6.5 pt for a character of 12 pt text.
 constexpr int k_odt_text_width = 16500;
-constexpr TableMetrics k_odt_table{k_odt_text_width, 2 * 190, 229};
+constexpr int k_odt_landscape_text_width = 25200;
+constexpr TableMetrics k_odt_table{k_odt_text_width, k_odt_landscape_text_width, 2 * 190, 229};
 
 std::string odt_length(int hundredths_mm) {
   return fmt::format("{}.{:02}mm", hundredths_mm / 100, hundredths_mm % 100);
@@ -740,15 +875,15 @@ std::string odt_length(int hundredths_mm) {
 
 // A table (the n-th of the document) into the body, its own styles (its
 // width and its columns') into `styles`.
-void odt_table(std::string& body, std::string& styles, const Table& t, int n) {
+void odt_table(std::string& body, std::string& styles, const Table& t, const TableLayout& layout, int n) {
   if (t.columns.empty()) return;
   odt_paragraph(body, "Caption", t.title);
   auto name = fmt::format("Table{}", n);
+  const auto& [widths, compact, landscape, width] = layout;
   styles += fmt::format(
       "<style:style style:name=\"{}\" style:family=\"table\"><style:table-properties style:width=\"{}\" "
       "table:align=\"margins\" table:border-model=\"collapsing\"/></style:style>",
-      name, odt_length(k_odt_text_width));
-  auto widths = column_widths(t, k_odt_table);
+      name, odt_length(static_cast<int>(width)));
   body += fmt::format("<table:table table:name=\"{}\" table:style-name=\"{}\">", name, name);
   for (std::size_t c = 0; c < widths.size(); ++c) {
     styles += fmt::format(
@@ -760,7 +895,7 @@ void odt_table(std::string& body, std::string& styles, const Table& t, int n) {
   body += "<table:table-header-rows><table:table-row>";
   for (const auto& col : t.columns) {
     body += "<table:table-cell table:style-name=\"HeadCell\" office:value-type=\"string\">";
-    odt_paragraph(body, "Table_20_Heading", col.title);
+    odt_paragraph(body, compact ? "SmallHeading" : "Table_20_Heading", col.title);
     body += "</table:table-cell>";
   }
   body += "</table:table-row></table:table-header-rows>";
@@ -769,9 +904,13 @@ void odt_table(std::string& body, std::string& styles, const Table& t, int n) {
     body += "<table:table-row>";
     for (std::size_t c = 0; c < t.columns.size(); ++c) {
       auto type = t.columns[c].type;
-      std::string_view style =
-          right_aligned(type) ? (total ? "TotalNumber" : "Number") : (total ? "Total" : "Table_20_Contents");
-      body += "<table:table-cell table:style-name=\"Cell\" office:value-type=\"string\">";
+      std::string_view style = compact ? (right_aligned(type) ? (total ? "SmallTotalNumber" : "SmallNumber")
+                                                              : (total ? "SmallTotal" : "SmallContents"))
+                                       : (right_aligned(type) ? (total ? "TotalNumber" : "Number")
+                                                              : (total ? "Total" : "Table_20_Contents"));
+      // No office:value-type: a cell of paragraphs is text, and saying so
+      // in each cell made a sixth of a long report.
+      body += "<table:table-cell table:style-name=\"Cell\">";
       auto text = cell_text(value_at(t.rows[r], c), type);
       if (text.empty())  // a cell holds at least one paragraph, or Word adds one and moves on
         body += fmt::format("<text:p text:style-name=\"{}\"/>", style);
@@ -792,7 +931,16 @@ std::string odt_content(const Document& doc) {
   odt_paragraph(body, "Subtitle", doc.subtitle);
   odt_paragraph(body, "Subtitle", period_text(doc));
   int tables = 0;
+  bool landscape = false;
+  auto turn = [&](bool to) {
+    if (to == landscape) return;
+    body += to ? "<text:p text:style-name=\"ToLandscape\"/>" : "<text:p text:style-name=\"ToPortrait\"/>";
+    landscape = to;
+  };
   for (const auto& section : doc.sections) {
+    std::vector<TableLayout> layouts;
+    for (const auto& t : section.tables) layouts.push_back(column_widths(t, k_odt_table));
+    turn(!layouts.empty() && layouts.front().landscape);  // as in the DOCX
     if (!section.title.empty()) {
       body += "<text:h text:style-name=\"Heading_20_1\" text:outline-level=\"1\">";
       odt_text(body, section.title);
@@ -802,7 +950,10 @@ std::string odt_content(const Document& doc) {
     for (const auto& p : section.paragraphs)
       split_each(
           p, '\n', [&](std::string_view line) { odt_paragraph(body, "Text_20_body", line); }, [] {});
-    for (const auto& t : section.tables) odt_table(body, styles, t, ++tables);
+    for (std::size_t i = 0; i < section.tables.size(); ++i) {
+      turn(layouts[i].landscape);
+      odt_table(body, styles, section.tables[i], layouts[i], ++tables);
+    }
   }
   odt_paragraph(body, "Generated", generated_line(doc));
   return std::string(k_xml_declaration) + "<office:document-content" + std::string(k_odf_namespaces) +

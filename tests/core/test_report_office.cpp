@@ -153,20 +153,29 @@ TEST_CASE("report office: DOCX has its parts, the page, escaped text and repeate
   CHECK(contains(xml, "<w:pgSz w:w=\"11906\" w:h=\"16838\"/>"));
   CHECK(contains(xml, "w:top=\"1134\" w:right=\"850\" w:bottom=\"1134\" w:left=\"1701\""));
   CHECK(contains(xml, "Управление образования «Гудермесского» района"));
-  CHECK(contains(xml, "<w:pStyle w:val=\"Heading1\"/></w:pPr><w:r><w:t xml:space=\"preserve\">Продукты: итоги"));
+  CHECK(contains(xml, "<w:pStyle w:val=\"Heading1\"/></w:pPr><w:r><w:t>Продукты: итоги"));
+  // Spaces are kept where XML would drop them: doubled, or at an end.
+  CHECK(contains(xml, "<w:t xml:space=\"preserve\">вторая  строка</w:t>"));
   CHECK(contains(xml, "A &amp; B &lt; C &gt; D, &quot;кавычки&quot; и &apos;апострофы&apos;.</w:t>"));
   CHECK_FALSE(contains(xml, "\x01"));
   CHECK(contains(xml, "МБОУ «СОШ № 1» &amp; &lt;филиал&gt;"));
-  CHECK(contains(xml, "Школа</w:t><w:br/><w:t xml:space=\"preserve\">с переносом"));
+  CHECK(contains(xml, "Школа</w:t><w:br/><w:t>с переносом"));
   // A line break in a paragraph starts another (a justified line ending in
   // a break would be stretched).
   CHECK(contains(xml, "Первая строка</w:t></w:r></w:p><w:p><w:pPr><w:pStyle w:val=\"BodyText\"/></w:pPr>"));
   CHECK(contains(xml, "<w:tblHeader/>"));
   CHECK(contains(xml, period_text(doc)));
   // Numbers as people read them, right-aligned; the total row bold.
-  CHECK(contains(xml, "<w:jc w:val=\"right\"/></w:pPr><w:r><w:t xml:space=\"preserve\">" +
+  CHECK(contains(xml, "<w:pStyle w:val=\"TableNumber\"/></w:pPr><w:r><w:t>" +
                           cell_text(std::int64_t{12345}, CellType::integer) + "</w:t>"));
-  CHECK(contains(xml, "<w:rPr><w:b/><w:bCs/></w:rPr><w:t xml:space=\"preserve\">Итого</w:t>"));
+  CHECK(contains(part(entries, "word/styles.xml"),
+                 "w:styleId=\"TableNumber\"><w:name w:val=\"Table Number\"/><w:basedOn w:val=\"TableText\"/>"
+                 "<w:qFormat/><w:pPr><w:jc w:val=\"right\"/></w:pPr>"));
+  CHECK(contains(xml, "<w:rPr><w:b/><w:bCs/></w:rPr><w:t>Итого</w:t>"));
+  // The header row's cells say their widths; the table's grid gives the
+  // rest theirs.
+  CHECK(contains(xml, "<w:tr><w:trPr><w:cantSplit/><w:tblHeader/></w:trPr><w:tc><w:tcPr><w:tcW w:w=\""));
+  CHECK(contains(xml, "<w:gridCol w:w=\""));
   CHECK(contains(xml, date_text("2026-10-05")));
   CHECK(contains(xml, "02.11.2026"));  // generated
   CHECK(contains(part(entries, "word/footer1.xml"), " PAGE "));
@@ -277,4 +286,103 @@ TEST_CASE("report office: the same Document gives the same bytes, dated when it 
     CHECK(bytes == render(doc));
     for (const auto& e : unzip(bytes)) CHECK(e.mtime == *generated / 1000);
   }
+}
+
+namespace {
+
+// A section of one table: `columns` text columns, each of `word` letters
+// in a word, beside a date and a count.
+Section wide_section(const std::string& key, int columns, std::size_t word) {
+  Section s;
+  s.key = key;
+  s.title = "Раздел " + key;
+  Table t;
+  t.key = key;
+  t.title = "Таблица " + key;
+  t.columns = {{"n", "№", CellType::integer}, {"date", "Дата", CellType::date}};
+  std::vector<Value> row{std::int64_t{1}, std::string("2026-10-05")};
+  std::string long_word;
+  for (std::size_t i = 0; i < word; ++i) long_word += "ж";
+  for (int c = 0; c < columns; ++c) {
+    t.columns.push_back({"c" + std::to_string(c), "Столбец", CellType::text});
+    row.emplace_back(long_word + " и " + long_word);
+  }
+  t.rows = {row};
+  s.tables.push_back(t);
+  return s;
+}
+
+// The sum of the w:gridCol widths of the n-th table of a DOCX.
+int grid_width(const std::string& xml, int n) {
+  std::size_t at = 0;
+  for (int i = 0; i <= n; ++i) {
+    at = xml.find("<w:tblGrid>", at + 1);
+    REQUIRE(at != std::string::npos);
+  }
+  auto end = xml.find("</w:tblGrid>", at);
+  int sum = 0;
+  std::regex col("w:w=\"([0-9]+)\"");
+  auto grid = xml.substr(at, end - at);
+  for (std::sregex_iterator i(grid.begin(), grid.end(), col), e; i != e; ++i) sum += std::stoi((*i)[1]);
+  return sum;
+}
+
+}  // namespace
+
+TEST_CASE("report office: a table too wide for 12 pt is set in 10 pt, then on landscape pages", "[report]") {
+  auto doc = sample();
+  // Fits in 12 pt; needs 10 pt; needs a landscape page; needs it in 10 pt;
+  // fits again.
+  doc.sections = {wide_section("a", 2, 8), wide_section("b", 4, 12), wide_section("c", 6, 12),
+                  wide_section("e", 6, 14), wide_section("d", 1, 5)};
+  auto docx = unzip(render_docx(doc));
+  const auto& xml = part(docx, "word/document.xml");
+  // Portrait text is 9355 twips wide (165 mm); landscape 14287 (252 mm).
+  CHECK(grid_width(xml, 0) == 9355);
+  CHECK(grid_width(xml, 1) == 9355);
+  CHECK(grid_width(xml, 2) == 14287);
+  CHECK(grid_width(xml, 3) == 14287);
+  CHECK(grid_width(xml, 4) == 9355);
+  auto table = [&](int n) {
+    std::size_t at = 0;
+    for (int i = 0; i <= n; ++i) at = xml.find("<w:tbl>", at + 1);
+    return xml.substr(at, xml.find("</w:tbl>", at) - at);
+  };
+  CHECK_FALSE(contains(table(0), "Small"));
+  CHECK(contains(table(1), "<w:pStyle w:val=\"TableTextSmall\"/>"));
+  CHECK(contains(table(1), "<w:pStyle w:val=\"TableNumberSmall\"/>"));
+  CHECK_FALSE(contains(table(1), "<w:pStyle w:val=\"TableText\"/>"));
+  CHECK_FALSE(contains(table(2), "Small"));  // landscape, in 12 pt
+  CHECK(contains(table(3), "<w:pStyle w:val=\"TableTextSmall\"/>"));
+  CHECK_FALSE(contains(table(4), "Small"));
+  // Sections: portrait up to the third section's heading, landscape for it
+  // and the next, portrait again for the last and to the end.
+  auto landscape = xml.find("w:orient=\"landscape\"");
+  REQUIRE(landscape != std::string::npos);
+  CHECK(xml.find("w:orient=\"landscape\"", landscape + 1) == std::string::npos);
+  CHECK(xml.find("Раздел c") < landscape);
+  CHECK(xml.find("Раздел d") > landscape);
+  auto portrait_end = xml.rfind("<w:sectPr>", xml.find("Раздел c"));
+  REQUIRE(portrait_end != std::string::npos);
+  CHECK(xml.find("<w:pgSz w:w=\"11906\" w:h=\"16838\"/>", portrait_end) < xml.find("Раздел c"));
+  CHECK(contains(xml.substr(xml.rfind("<w:sectPr>")), "<w:pgSz w:w=\"11906\" w:h=\"16838\"/>"));
+  CHECK(contains(xml, "<w:pgSz w:w=\"16838\" w:h=\"11906\" w:orient=\"landscape\"/>"));
+  CHECK(contains(part(docx, "word/styles.xml"), "w:styleId=\"TableTextSmall\""));
+
+  auto odt = unzip(render_odt(doc));
+  const auto& content = part(odt, "content.xml");
+  auto to_landscape = content.find("<text:p text:style-name=\"ToLandscape\"/>");
+  auto to_portrait = content.find("<text:p text:style-name=\"ToPortrait\"/>");
+  REQUIRE(to_landscape != std::string::npos);
+  REQUIRE(to_portrait != std::string::npos);
+  CHECK(to_landscape < content.find("Раздел c"));
+  CHECK(content.find("Раздел e") < to_portrait);
+  CHECK(content.find("<text:p text:style-name=\"ToLandscape\"/>", to_landscape + 1) == std::string::npos);
+  CHECK(to_portrait < content.find("Раздел d"));
+  CHECK(contains(content, "<style:table-properties style:width=\"252.00mm\""));
+  CHECK(contains(content, "text:style-name=\"SmallContents\""));
+  CHECK(contains(content, "style:master-page-name=\"Landscape\""));
+  const auto& styles = part(odt, "styles.xml");
+  CHECK(contains(styles, "<style:master-page style:name=\"Landscape\" style:page-layout-name=\"LandscapePage\">"));
+  CHECK(contains(styles, "fo:page-width=\"29.7cm\" fo:page-height=\"21cm\" style:print-orientation=\"landscape\""));
 }
