@@ -240,7 +240,7 @@ std::string render_json(const Document& doc) {
     if (!s.paragraphs.empty()) {
       auto paragraphs = util::Json::array();
       for (const auto& p : s.paragraphs) paragraphs.push(p);
-      section.set("paragraphs", paragraphs);
+      section.set("paragraphs", std::move(paragraphs));
     }
     auto tables = util::Json::object();
     for (const auto& t : s.tables) {
@@ -254,7 +254,8 @@ std::string render_json(const Document& doc) {
           r.set(t.columns[c].key, c < row.size() ? value_json(row[c]) : util::Json());
         rows.push(std::move(r));
       }
-      auto table = util::Json::object().set("title", t.title).set("columns", columns).set("rows", rows);
+      auto table =
+          util::Json::object().set("title", t.title).set("columns", std::move(columns)).set("rows", std::move(rows));
       if (t.total) table.set("total_row", true);
       tables.set(t.key, std::move(table));
     }
