@@ -343,7 +343,7 @@ std::string language_tag(const Document& doc) {
 
 // The line under the title: "за октябрь 2026 года (01.10.2026 – 31.10.2026)".
 std::string subtitle_line(const Document& doc) {
-  auto period = period_text(doc);
+  auto period = period_line(doc);
   if (doc.subtitle.empty()) return period;
   if (period.empty()) return doc.subtitle;
   return fmt::format("{} ({})", doc.subtitle, period);
@@ -618,7 +618,7 @@ std::string docx_document(const Document& doc) {
   docx_paragraph(out, "<w:jc w:val=\"center\"/>", doc.organisation);
   docx_paragraph(out, "<w:pStyle w:val=\"Title\"/>", doc.title);
   docx_paragraph(out, "<w:pStyle w:val=\"Subtitle\"/>", doc.subtitle);
-  docx_paragraph(out, "<w:pStyle w:val=\"Subtitle\"/>", period_text(doc));
+  docx_paragraph(out, "<w:pStyle w:val=\"Subtitle\"/>", period_line(doc));
   // A section ends in a paragraph that holds its properties; a tiny empty
   // one, where the pages turn between portrait and landscape.
   bool landscape = false;
@@ -929,7 +929,7 @@ std::string odt_content(const Document& doc) {
   odt_paragraph(body, "Organisation", doc.organisation);
   odt_paragraph(body, "Title", doc.title);
   odt_paragraph(body, "Subtitle", doc.subtitle);
-  odt_paragraph(body, "Subtitle", period_text(doc));
+  odt_paragraph(body, "Subtitle", period_line(doc));
   int tables = 0;
   bool landscape = false;
   auto turn = [&](bool to) {

@@ -70,7 +70,7 @@ std::string heading_lines(const Document& doc) {
   if (!doc.organisation.empty()) out += doc.organisation + "\n";
   out += doc.title + "\n";
   if (!doc.subtitle.empty()) out += doc.subtitle + "\n";
-  if (auto p = period_text(doc); !p.empty()) out += p + "\n";
+  if (auto p = period_line(doc); !p.empty()) out += p + "\n";
   return out;
 }
 
@@ -123,6 +123,11 @@ std::string period_text(const Document& doc) {
   if (doc.from) return trf("from {}", date_text(*doc.from));
   if (doc.to) return trf("until {}", date_text(*doc.to));
   return {};
+}
+
+std::string period_line(const Document& doc) {
+  auto p = period_text(doc);
+  return doc.subtitle.find(p) == std::string::npos ? p : std::string();
 }
 
 std::string cell_text(const Value& v, CellType type) {
@@ -288,7 +293,7 @@ std::string render_markdown(const Document& doc) {
   if (!doc.organisation.empty()) out += doc.organisation + "\n\n";
   out += "# " + doc.title + "\n\n";
   if (!doc.subtitle.empty()) out += doc.subtitle + "\n\n";
-  if (auto p = period_text(doc); !p.empty()) out += p + "\n\n";
+  if (auto p = period_line(doc); !p.empty()) out += p + "\n\n";
   for (const auto& s : doc.sections) {
     out += "## " + s.title + "\n\n";
     for (const auto& p : s.paragraphs) out += p + "\n\n";
@@ -396,7 +401,7 @@ std::string render_html(const Document& doc) {
   if (!doc.organisation.empty()) out += "<div>" + html_escape(doc.organisation) + "</div>\n";
   out += "<h1>" + html_escape(doc.title) + "</h1>\n";
   if (!doc.subtitle.empty()) out += "<div>" + html_escape(doc.subtitle) + "</div>\n";
-  if (auto p = period_text(doc); !p.empty()) out += "<div>" + html_escape(p) + "</div>\n";
+  if (auto p = period_line(doc); !p.empty()) out += "<div>" + html_escape(p) + "</div>\n";
   out += "</div>\n";
   for (const auto& s : doc.sections) {
     out += "<section id=\"" + html_escape(s.key) + "\">\n<h2>" + html_escape(s.title) + "</h2>\n";

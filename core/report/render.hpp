@@ -45,6 +45,9 @@ std::string date_text(std::string_view ymd);
 // The period as people read it: "01.10.2026 – 31.10.2026", "с 01.10.2026",
 // "по 31.10.2026", or empty.
 std::string period_text(const Document& doc);
+// The same for the heading: nothing when the subtitle already says it ("for
+// 03.10.2026 – 17.10.2026").
+std::string period_line(const Document& doc);
 // A cell as text for people: integers with a thin space between thousands
 // ("12 345", a no-break space), numbers with one decimal and a comma, percents "25 %", dates
 // DD.MM.YYYY; empty for an empty cell.

@@ -1307,3 +1307,26 @@ TEST_CASE("report: a period is whole local days; removed rows and registrations 
   r.to.reset();
   CHECK(table(report::portfolio(db, r), "events", "participation").rows.size() == 1);
 }
+
+TEST_CASE("report: the period under the title is not said twice", "[report]") {
+  // A month: its name, then its dates. A range of days: its dates once.
+  auto count = [](const std::string& text, const std::string& what) {
+    std::size_t n = 0;
+    for (auto at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++n;
+    return n;
+  };
+  auto month = sample();
+  auto range = sample();
+  range.from = "2026-10-03";
+  range.to = "2026-10-17";
+  range.subtitle = "за период 03.10.2026 – 17.10.2026";
+  CHECK(report::period_line(month) == "01.10.2026 – 31.10.2026");
+  CHECK(report::period_line(range).empty());
+  // The office files: test_report_office.cpp.
+  for (auto format : {report::Format::table, report::Format::md, report::Format::html}) {
+    INFO(report::format_name(format));
+    CHECK(count(report::render(month, format), "01.10.2026 – 31.10.2026") == 1);
+    CHECK(count(report::render(month, format), "за октябрь 2026 года") == 1);
+    CHECK(count(report::render(range, format), "03.10.2026 – 17.10.2026") == 1);
+  }
+}

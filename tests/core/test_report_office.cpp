@@ -333,8 +333,8 @@ TEST_CASE("report office: a table too wide for 12 pt is set in 10 pt, then on la
   auto doc = sample();
   // Fits in 12 pt; needs 10 pt; needs a landscape page; needs it in 10 pt;
   // fits again.
-  doc.sections = {wide_section("a", 2, 8), wide_section("b", 4, 12), wide_section("c", 6, 12),
-                  wide_section("e", 6, 14), wide_section("d", 1, 5)};
+  doc.sections = {wide_section("a", 2, 8), wide_section("b", 4, 12), wide_section("c", 6, 12), wide_section("e", 6, 14),
+                  wide_section("d", 1, 5)};
   auto docx = unzip(render_docx(doc));
   const auto& xml = part(docx, "word/document.xml");
   // Portrait text is 9355 twips wide (165 mm); landscape 14287 (252 mm).
@@ -385,4 +385,20 @@ TEST_CASE("report office: a table too wide for 12 pt is set in 10 pt, then on la
   const auto& styles = part(odt, "styles.xml");
   CHECK(contains(styles, "<style:master-page style:name=\"Landscape\" style:page-layout-name=\"LandscapePage\">"));
   CHECK(contains(styles, "fo:page-width=\"29.7cm\" fo:page-height=\"21cm\" style:print-orientation=\"landscape\""));
+}
+
+TEST_CASE("report office: a range of days is said once under the title", "[report]") {
+  auto doc = sample();
+  doc.from = "2026-10-03";
+  doc.to = "2026-10-17";
+  doc.subtitle = "за период 03.10.2026 – 17.10.2026";
+  auto once = [](const std::string& xml) {
+    auto at = xml.find("03.10.2026 – 17.10.2026");
+    return at != std::string::npos && xml.find("03.10.2026 – 17.10.2026", at + 1) == std::string::npos;
+  };
+  CHECK(once(part(unzip(render_docx(doc)), "word/document.xml")));
+  CHECK(once(part(unzip(render_odt(doc)), "content.xml")));
+  auto sheet = part(unzip(render_xlsx(doc)), "xl/worksheets/sheet1.xml");
+  CHECK(once(sheet));
+  CHECK_FALSE(contains(sheet, "за период 03.10.2026 – 17.10.2026 (03.10.2026"));
 }
