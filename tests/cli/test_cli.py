@@ -74,9 +74,12 @@ class Init(SetevoeTest):
         self.assertIn(self.path("no/such/folder"), r.err)
         self.assertNotIn(".init-", r.err)
         os.mkdir(self.path("ro"))
-        os.chmod(self.path("ro"), 0o500)
-        if os.geteuid() != 0:  # root writes anywhere
-            self.fails(73, "init", "--name", "Школа", db=self.path("ro/a.db"))
+        os.chmod(self.path("ro"), 0o555)
+        os.chmod(self.dir, 0o755)
+        # As a user who is not root (root writes anywhere).
+        r = self.fails(73, "init", "--name", "Школа", db=self.path("ro/a.db"), unprivileged=True)
+        self.assertIn(self.path("ro"), r.err)
+        self.assertEqual(os.listdir(self.path("ro")), [])
         self.assertEqual(sorted(os.listdir(self.dir)), ["ro"])
 
     def test_init_time_zone(self):

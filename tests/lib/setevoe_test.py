@@ -7,6 +7,7 @@ SETEVOE_SOURCE (the source tree) in the environment.
 """
 import json
 import os
+import shutil
 import subprocess
 import tempfile
 import unittest
@@ -57,17 +58,36 @@ class SetevoeTest(unittest.TestCase):
     def path(self, name):
         return os.path.join(self.dir, name)
 
-    def run_setevoe(self, *args, db=None, input=None, env=None):
+    def run_setevoe(self, *args, db=None, input=None, env=None, unprivileged=False):
+        """unprivileged: run as 'nobody' when the tests run as root (CI),
+        who writes into any folder; see unprivileged_folder."""
         argv = [BINARY]
         if db is not None:
             argv += ["--db", db]
         argv += list(args)
+        if unprivileged and os.geteuid() == 0:
+            argv = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "--"] + argv
         e = dict(self.env)
         if env:
             e.update(env)
         proc = subprocess.run(argv, capture_output=True, text=True, input=input, env=e, cwd=self.dir,
                               timeout=COMMAND_TIMEOUT)
         return Result(proc)
+
+    def unprivileged_folder(self, name, files=()):
+        """A folder that 'nobody' may write into, with copies of `files`:
+        for a test of what a user who is not root cannot do."""
+        os.chmod(self.dir, 0o755)
+        folder = self.path(name)
+        os.mkdir(folder)
+        os.chmod(folder, 0o777)
+        copies = []
+        for f in files:
+            copy = os.path.join(folder, os.path.basename(f))
+            shutil.copyfile(f, copy)
+            os.chmod(copy, 0o666)
+            copies.append(copy)
+        return folder, copies
 
     def ok(self, *args, **kw):
         """Runs setevoe and fails the test unless it exits 0."""
