@@ -524,6 +524,13 @@ class Reports(SetevoeTest):
         self.assertEqual((len(cron), cron[1]), (3, "-c"))
         return command.replace("\\%", "%"), service
 
+    def test_the_sample_config_heads_the_reports(self):
+        # examples/config.toml as shipped: its [report] table is read.
+        config = os.path.join(SOURCE, "examples", "config.toml")
+        r = self.ok("report", "agreements", "--format", "json", db=self.db, env={"SETEVOE_CONFIG": config})
+        self.assertEqual(r.json()["organisation"], "Управление образования Гудермесского муниципального района")
+        self.assertEqual(r.json()["language"], "ru")
+
     def test_cron_and_systemd_write_the_previous_months_report(self):
         command, service = self.cron_scripts()
         script = service[2]
