@@ -233,8 +233,8 @@ struct TableLayout {
   std::int64_t total = 0;  // the widths' sum
 };
 
-// The text's size of a table too wide for 12 pt, in tenths of the usual.
-constexpr std::int64_t k_compact_tenths = 10 * 10 / 12;
+// The text's size of a table too wide for 12 pt: 10 pt.
+constexpr std::int64_t k_compact_points = 10, k_table_points = 12;
 
 // Lays a table out as a browser lays out an HTML table. Each column would
 // like a line of its own (its longest value up to 40 characters, or its
@@ -289,7 +289,7 @@ TableLayout column_widths(const Table& t, const TableMetrics& m) {
     out.landscape = landscape;
     out.compact = compact;
     total = landscape ? m.landscape_total : m.total;
-    per_character = compact ? m.per_character * k_compact_tenths / 10 : m.per_character;
+    per_character = compact ? m.per_character * k_compact_points / k_table_points : m.per_character;
     room = total - columns * m.padding;
     if (words * per_character <= room) break;
   }
