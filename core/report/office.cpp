@@ -597,6 +597,23 @@ void docx_table(std::string& out, const Table& t, const TableLayout& layout) {
   out += "</w:tbl><w:p/>";
 }
 
+// The layouts of a document's tables, section by section.
+std::vector<std::vector<TableLayout>> table_layouts(const Document& doc, const TableMetrics& m) {
+  std::vector<std::vector<TableLayout>> out;
+  for (const auto& section : doc.sections) {
+    auto& layouts = out.emplace_back();
+    for (const auto& t : section.tables) layouts.push_back(column_widths(t, m));
+  }
+  return out;
+}
+
+// Whether a section's heading and text go on landscape pages: with its
+// first table. The document's first page goes with its first section (a
+// plan that is all wide tables is all landscape, its title too).
+bool starts_landscape(const std::vector<TableLayout>& section) {
+  return !section.empty() && section.front().landscape;
+}
+
 // The properties of a section of the document: an A4 page, portrait or
 // landscape (the margins stay where they are on the sheet as it is read),
 // and the footer with the page number.
@@ -615,24 +632,23 @@ std::string docx_document(const Document& doc) {
   std::string out(k_xml_declaration);
   out += "<w:document xmlns:w=\"" + std::string(k_docx_main_ns) +
          "\" xmlns:r=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships\"><w:body>";
+  auto layouts = table_layouts(doc, k_docx_table);
+  bool landscape = !layouts.empty() && starts_landscape(layouts.front());
   docx_paragraph(out, "<w:jc w:val=\"center\"/>", doc.organisation);
   docx_paragraph(out, "<w:pStyle w:val=\"Title\"/>", doc.title);
   docx_paragraph(out, "<w:pStyle w:val=\"Subtitle\"/>", doc.subtitle);
   docx_paragraph(out, "<w:pStyle w:val=\"Subtitle\"/>", period_line(doc));
   // A section ends in a paragraph that holds its properties; a tiny empty
   // one, where the pages turn between portrait and landscape.
-  bool landscape = false;
   auto turn = [&](bool to) {
     if (to == landscape) return;
     out += "<w:p><w:pPr><w:spacing w:before=\"0\" w:after=\"0\" w:line=\"240\" w:lineRule=\"auto\"/>" +
            docx_section(landscape) + "<w:rPr><w:sz w:val=\"2\"/><w:szCs w:val=\"2\"/></w:rPr></w:pPr></w:p>";
     landscape = to;
   };
-  for (const auto& section : doc.sections) {
-    std::vector<TableLayout> layouts;
-    for (const auto& t : section.tables) layouts.push_back(column_widths(t, k_docx_table));
-    // The heading and the text go with the first table, on its pages.
-    turn(!layouts.empty() && layouts.front().landscape);
+  for (std::size_t n = 0; n < doc.sections.size(); ++n) {
+    const auto& section = doc.sections[n];
+    turn(starts_landscape(layouts[n]));
     docx_paragraph(out, "<w:pStyle w:val=\"Heading1\"/>", section.title);
     // A line break in a paragraph starts another: Word and LibreOffice
     // stretch a justified line that ends in a break across the page.
@@ -640,8 +656,8 @@ std::string docx_document(const Document& doc) {
       split_each(
           p, '\n', [&](std::string_view line) { docx_paragraph(out, "<w:pStyle w:val=\"BodyText\"/>", line); }, [] {});
     for (std::size_t i = 0; i < section.tables.size(); ++i) {
-      turn(layouts[i].landscape);
-      docx_table(out, section.tables[i], layouts[i]);
+      turn(layouts[n][i].landscape);
+      docx_table(out, section.tables[i], layouts[n][i]);
     }
   }
   docx_paragraph(out, "<w:spacing w:before=\"480\"/>", generated_line(doc),
@@ -926,21 +942,22 @@ void odt_table(std::string& body, std::string& styles, const Table& t, const Tab
 
 std::string odt_content(const Document& doc) {
   std::string body, styles(k_odt_content_styles);
-  odt_paragraph(body, "Organisation", doc.organisation);
-  odt_paragraph(body, "Title", doc.title);
-  odt_paragraph(body, "Subtitle", doc.subtitle);
-  odt_paragraph(body, "Subtitle", period_line(doc));
-  int tables = 0;
+  auto layouts = table_layouts(doc, k_odt_table);
   bool landscape = false;
   auto turn = [&](bool to) {
     if (to == landscape) return;
     body += to ? "<text:p text:style-name=\"ToLandscape\"/>" : "<text:p text:style-name=\"ToPortrait\"/>";
     landscape = to;
   };
-  for (const auto& section : doc.sections) {
-    std::vector<TableLayout> layouts;
-    for (const auto& t : section.tables) layouts.push_back(column_widths(t, k_odt_table));
-    turn(!layouts.empty() && layouts.front().landscape);  // as in the DOCX
+  if (!layouts.empty()) turn(starts_landscape(layouts.front()));  // as in the DOCX
+  odt_paragraph(body, "Organisation", doc.organisation);
+  odt_paragraph(body, "Title", doc.title);
+  odt_paragraph(body, "Subtitle", doc.subtitle);
+  odt_paragraph(body, "Subtitle", period_line(doc));
+  int tables = 0;
+  for (std::size_t n = 0; n < doc.sections.size(); ++n) {
+    const auto& section = doc.sections[n];
+    turn(starts_landscape(layouts[n]));
     if (!section.title.empty()) {
       body += "<text:h text:style-name=\"Heading_20_1\" text:outline-level=\"1\">";
       odt_text(body, section.title);
@@ -951,8 +968,8 @@ std::string odt_content(const Document& doc) {
       split_each(
           p, '\n', [&](std::string_view line) { odt_paragraph(body, "Text_20_body", line); }, [] {});
     for (std::size_t i = 0; i < section.tables.size(); ++i) {
-      turn(layouts[i].landscape);
-      odt_table(body, styles, section.tables[i], layouts[i], ++tables);
+      turn(layouts[n][i].landscape);
+      odt_table(body, styles, section.tables[i], layouts[n][i], ++tables);
     }
   }
   odt_paragraph(body, "Generated", generated_line(doc));

@@ -402,3 +402,17 @@ TEST_CASE("report office: a range of days is said once under the title", "[repor
   CHECK(once(sheet));
   CHECK_FALSE(contains(sheet, "за период 03.10.2026 – 17.10.2026 (03.10.2026"));
 }
+
+TEST_CASE("report office: a document whose first table is wide is landscape from its title", "[report]") {
+  auto doc = sample();
+  doc.sections = {wide_section("c", 6, 12), wide_section("e", 6, 14)};
+  const auto xml = part(unzip(render_docx(doc)), "word/document.xml");
+  // One section, landscape, its properties at the end of the body.
+  CHECK(xml.find("<w:sectPr>") == xml.rfind("<w:sectPr>"));
+  CHECK(contains(xml.substr(xml.rfind("<w:sectPr>")), "w:orient=\"landscape\""));
+  const auto content = part(unzip(render_odt(doc)), "content.xml");
+  auto body = content.find("<office:text>");
+  REQUIRE(body != std::string::npos);
+  CHECK(content.compare(body, 52, "<office:text><text:p text:style-name=\"ToLandscape\"/>") == 0);
+  CHECK_FALSE(contains(content, "<text:p text:style-name=\"ToPortrait\"/>"));
+}
