@@ -218,35 +218,38 @@ ProductPass product_pass(Db& db, const Span& now, const Span& before, const Scop
       const auto& ds = parse();
       if (std::ranges::find(ds, *sc.direction) == ds.end()) continue;
     }
-    bool created_now = false, published_now = false;
-    for (auto [span, tally] : {std::pair{&now, &out.now}, std::pair{&before, &out.before}}) {
-      bool c = in(id, span->from_id, span->to_id), su = in(submitted, span->from_utc, span->to_utc),
-           pu = in(published, span->from_utc, span->to_utc);
-      tally->figures.created += c;
-      tally->figures.submitted += su;
-      tally->figures.published += pu;
-      if ((c || pu) && !org.empty() && !tally->orgs.contains(org)) tally->orgs.emplace(org);
-      if (span != &now) continue;
-      if (c || su || pu) {
-        auto& t = slot(out.by_type, s.column_view(1));
-        t[0] += c;
-        t[1] += su;
-        t[2] += pu;
-      }
-      created_now = c;
-      published_now = pu;
+    struct In {
+      bool created, submitted, published;
+    };
+    auto in_span = [&](const Span& p) {
+      return In{in(id, p.from_id, p.to_id), in(submitted, p.from_utc, p.to_utc), in(published, p.from_utc, p.to_utc)};
+    };
+    auto count = [&](ProductTally& tally, In f) {
+      tally.figures.created += f.created;
+      tally.figures.submitted += f.submitted;
+      tally.figures.published += f.published;
+      if ((f.created || f.published) && !org.empty() && !tally.orgs.contains(org)) tally.orgs.emplace(org);
+    };
+    auto f = in_span(now);
+    count(out.now, f);
+    count(out.before, in_span(before));
+    if (f.created || f.submitted || f.published) {
+      auto& t = slot(out.by_type, s.column_view(1));
+      t[0] += f.created;
+      t[1] += f.submitted;
+      t[2] += f.published;
     }
-    if (!created_now && !published_now) continue;
+    if (!f.created && !f.published) continue;
     for (const auto& d : parse()) {
       if (sc.direction && d != *sc.direction) continue;
       auto& t = slot(out.by_direction, d);
-      t[0] += created_now;
-      t[1] += published_now;
+      t[0] += f.created;
+      t[1] += f.published;
     }
     auto& o = slot(out.by_org, org);
-    o[0] += created_now;
-    o[1] += published_now;
-    if (published_now) out.published.push_back({std::string(published), std::string(id), s.column_int(6)});
+    o[0] += f.created;
+    o[1] += f.published;
+    if (f.published) out.published.push_back({std::string(published), std::string(id), s.column_int(6)});
   }
   std::sort(out.published.begin(), out.published.end(),
             [](const auto& a, const auto& b) { return std::tie(a.at, a.id) < std::tie(b.at, b.id); });
@@ -255,14 +258,10 @@ ProductPass product_pass(Db& db, const Span& now, const Span& before, const Scop
 
 // Each person's org ("" for none), read once.
 struct People {
-  std::vector<std::pair<std::string, std::string>> list;  // (id, org)
   std::unordered_map<std::string, std::string> org_of;
   explicit People(Db& db) {
     Stmt s(db, "SELECT id, coalesce(org, '') FROM person");
-    while (s.step()) {
-      list.emplace_back(s.column_text(0), s.column_text(1));
-      org_of.emplace(list.back());
-    }
+    while (s.step()) org_of.emplace(s.column_text(0), s.column_text(1));
   }
   std::string_view org(const std::string& person) const {
     auto it = org_of.find(person);
@@ -290,7 +289,7 @@ std::int64_t orgs_active(Db& db, const Span& p, const Scope& sc, const ProductTa
                          "r.deleted = 0 AND {} LIMIT 1",
                          k_held));
   r.bind(1, p.from_utc).bind(2, p.held_to).bind(4, sc.direction);  // ?3, the organiser: any
-  for (const auto& [person, org] : people.list) {
+  for (const auto& [person, org] : people.org_of) {
     if (org.empty() || (sc.org && org != *sc.org) || active.contains(org)) continue;
     r.rewind();  // the span stays bound
     r.bind(5, person);
